@@ -1,0 +1,152 @@
+/**
+ * Configuration comes only from environment variables, parsed once into a typed `Config`.
+ * Every variable and its default is listed here and in `.env.example`.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { MoodError, MoodErrorCode } from './errors.ts';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+
+const EnvSchema = z.object({
+  DATABASE_URL: optionalText,
+  SONIC_MOOD_DATA_DIR: z.string().default('.sonic-mood'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  EMBEDDING_PROVIDER: z.enum(['local', 'openai']).default('local'),
+  WRITER_PROVIDER: z.enum(['local', 'openai']).default('local'),
+  OPENAI_BASE_URL: z.url().default('https://api.fireworks.ai/inference/v1'),
+  OPENAI_API_KEY: optionalText,
+  EMBEDDING_MODEL: z.string().min(1).default('accounts/fireworks/models/qwen3-embedding-8b'),
+  EMBEDDING_DIMENSIONS: int(1, 4000).default(1024),
+  /** Instruction prepended to queries for instruction-tuned embedders (Qwen3-Embedding); empty for none. */
+  EMBEDDING_QUERY_INSTRUCTION: z.string().default('Given a mood or vibe, retrieve songs that match it'),
+  CHAT_MODEL: z.string().min(1).default('accounts/fireworks/models/qwen3-235b-a22b-instruct-2507'),
+  MODEL_TIMEOUT_MS: int(100, 600_000).default(20_000),
+  MODEL_MAX_RETRIES: int(0, 10).default(2),
+
+  HYDE_ENABLED: bool.default(true),
+  HYDE_WEIGHT: num(0, 1).default(0.35),
+  CANDIDATE_POOL: int(10, 5000).default(200),
+  MAX_PER_ARTIST: int(1, 25).default(2),
+  POPULARITY_WEIGHT: num(0, 1).default(0.15),
+
+  SPOTIFY_CLIENT_ID: optionalText,
+  SPOTIFY_CLIENT_SECRET: optionalText,
+  SPOTIFY_API_URL: z.url().default('https://api.spotify.com/v1'),
+  SPOTIFY_ACCOUNTS_URL: z.url().default('https://accounts.spotify.com'),
+  SPOTIFY_MARKET: optionalText,
+  SPOTIFY_CONCURRENCY: int(1, 32).default(4),
+  SPOTIFY_TIMEOUT_MS: int(100, 60_000).default(5_000),
+  LINK_CACHE_TTL_DAYS: num(0, 3650).default(30),
+  LINK_MISS_TTL_HOURS: num(0, 8760).default(24),
+});
+
+export interface Config {
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly pgliteDir: string;
+  readonly cacheDir: string;
+  readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  readonly models: {
+    readonly embeddingProvider: 'local' | 'openai';
+    readonly writerProvider: 'local' | 'openai';
+    readonly baseUrl: string;
+    readonly apiKey: string | undefined;
+    readonly embeddingModel: string;
+    readonly embeddingDimensions: number;
+    readonly queryInstruction: string;
+    readonly chatModel: string;
+    readonly timeoutMs: number;
+    readonly maxRetries: number;
+  };
+  readonly recommend: {
+    readonly hydeEnabled: boolean;
+    readonly hydeWeight: number;
+    readonly candidatePool: number;
+    readonly maxPerArtist: number;
+    readonly popularityWeight: number;
+  };
+  readonly spotify: {
+    readonly clientId: string | undefined;
+    readonly clientSecret: string | undefined;
+    readonly apiUrl: string;
+    readonly accountsUrl: string;
+    readonly market: string | undefined;
+    readonly concurrency: number;
+    readonly timeoutMs: number;
+    readonly hitTtlSeconds: number;
+    readonly missTtlSeconds: number;
+  };
+}
+
+/** Parses the environment; throws `MoodError(ConfigInvalid)` listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new MoodError(
+      MoodErrorCode.ConfigInvalid,
+      `Invalid configuration:\n  - ${problems.join('\n  - ')}`,
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const usesOpenAI = e.EMBEDDING_PROVIDER === 'openai' || e.WRITER_PROVIDER === 'openai';
+  if (usesOpenAI && !e.OPENAI_API_KEY) problems.push('OPENAI_API_KEY: required when a provider is "openai"');
+  if (Boolean(e.SPOTIFY_CLIENT_ID) !== Boolean(e.SPOTIFY_CLIENT_SECRET)) {
+    problems.push('SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET: set both or neither');
+  }
+  if (problems.length > 0) {
+    throw new MoodError(
+      MoodErrorCode.ConfigInvalid,
+      `Invalid configuration:\n  - ${problems.join('\n  - ')}`,
+    );
+  }
+  const dataDir = path.resolve(e.SONIC_MOOD_DATA_DIR);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    pgliteDir: path.join(dataDir, 'pglite'),
+    cacheDir: path.join(dataDir, 'cache'),
+    logLevel: e.LOG_LEVEL,
+    models: {
+      embeddingProvider: e.EMBEDDING_PROVIDER,
+      writerProvider: e.WRITER_PROVIDER,
+      baseUrl: e.OPENAI_BASE_URL,
+      apiKey: e.OPENAI_API_KEY,
+      embeddingModel: e.EMBEDDING_MODEL,
+      embeddingDimensions: e.EMBEDDING_DIMENSIONS,
+      queryInstruction: e.EMBEDDING_QUERY_INSTRUCTION,
+      chatModel: e.CHAT_MODEL,
+      timeoutMs: e.MODEL_TIMEOUT_MS,
+      maxRetries: e.MODEL_MAX_RETRIES,
+    },
+    recommend: {
+      hydeEnabled: e.HYDE_ENABLED,
+      hydeWeight: e.HYDE_WEIGHT,
+      candidatePool: e.CANDIDATE_POOL,
+      maxPerArtist: e.MAX_PER_ARTIST,
+      popularityWeight: e.POPULARITY_WEIGHT,
+    },
+    spotify: {
+      clientId: e.SPOTIFY_CLIENT_ID,
+      clientSecret: e.SPOTIFY_CLIENT_SECRET,
+      apiUrl: e.SPOTIFY_API_URL,
+      accountsUrl: e.SPOTIFY_ACCOUNTS_URL,
+      market: e.SPOTIFY_MARKET,
+      concurrency: e.SPOTIFY_CONCURRENCY,
+      timeoutMs: e.SPOTIFY_TIMEOUT_MS,
+      hitTtlSeconds: Math.round(e.LINK_CACHE_TTL_DAYS * 86_400),
+      missTtlSeconds: Math.round(e.LINK_MISS_TTL_HOURS * 3_600),
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/** The native engine: a node-postgres pool, bulk loads through COPY FROM STDIN. */
+import { once } from 'node:events';
+import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import { type CopyValue, type Database, type Queryable, type Row, toCopyCsvLine } from './database.ts';
+
+// bigint (int8) arrives as text by default; ids stay strings (SongId), counts are parsed where read.
+export function openPostgres(connectionString: string, options: { max?: number } = {}): Database {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  // An idle client losing its connection (server restart) must not crash the process.
+  pool.on('error', () => {});
+
+  const query = async <R extends Row>(text: string, params?: readonly unknown[]) => {
+    const result = await pool.query<R>(text, params as unknown[] | undefined);
+    return { rows: result.rows };
+  };
+
+  return {
+    engine: 'postgres',
+    query,
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: Queryable = {
+          query: async <R extends Row>(text: string, params?: readonly unknown[]) => ({
+            rows: (await client.query<R>(text, params as unknown[] | undefined)).rows,
+          }),
+        };
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async copyFrom(table, columns, rows) {
+      const client = await pool.connect();
+      const stream = client.query(
+        copyFromStdin(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`),
+      );
+      const done = new Promise<void>((resolve, reject) => {
+        stream.on('finish', resolve);
+        stream.on('error', reject);
+      });
+      try {
+        let count = 0;
+        for await (const row of rows) {
+          count++;
+          if (!stream.write(toCopyCsvLine(row))) await once(stream, 'drain');
+        }
+        stream.end();
+        await done;
+        client.release();
+        return count;
+      } catch (error) {
+        // A connection left mid-COPY holds its table lock; destroy it rather than return it to the pool.
+        done.catch(() => {});
+        stream.destroy(error as Error);
+        client.release(error as Error);
+        throw error;
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+export type { CopyValue };
