@@ -62,3 +62,15 @@ export interface LinkCache {
   get(songIds: readonly SongId[]): Promise<Map<SongId, ResolvedLink | null>>;
   put(entries: readonly { songId: SongId; link: ResolvedLink | null }[], ttlSeconds: number): Promise<void>;
 }
+
+export interface ExplainableSong {
+  readonly name: string;
+  readonly artist: string | null;
+  readonly genre: string | null;
+  readonly tags: readonly string[];
+}
+
+export interface Explainer {
+  /** A short, honest reason per song: the catalog words that best match the mood. */
+  explain(mood: string, songs: readonly ExplainableSong[]): string[];
+}

@@ -2,11 +2,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { matchKey } from '../core/normalize.ts';
 import type { Database } from '../db/database.ts';
 import { ingestCatalog } from '../db/ingest/catalog.ts';
 import { ingestKaggle } from '../db/ingest/kaggle.ts';
 import { ingestLyrics } from '../db/ingest/lyrics.ts';
-import { matchKey } from '../db/ingest/normalize.ts';
 import { ENGINES, type TestDatabase, truncateAll } from './support/databases.ts';
 
 let dir: string;

@@ -7,8 +7,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { cleanText, matchKey, stableSongId } from '../../core/normalize.ts';
 import type { CopyValue, Database } from '../database.ts';
-import { cleanText, matchKey, stableSongId } from './normalize.ts';
 import { MalformedLines, readRecords } from './records.ts';
 import { type ProgressListener, withStagingTable } from './staging.ts';
 

@@ -3,8 +3,9 @@
  * joined with `user_item_interaction.csv` (user, item). Per song: interactions_count, unique_users,
  * avg_interactions_per_user and popularity_score = 0.6 × interactions_count + 0.4 × unique_users.
  */
+
+import { cleanText, matchKey } from '../../core/normalize.ts';
 import type { Database } from '../database.ts';
-import { cleanText, matchKey } from './normalize.ts';
 import { MalformedLines, readRecords } from './records.ts';
 import { type ProgressListener, withStagingTable } from './staging.ts';
 

@@ -3,8 +3,9 @@
  * normalised title + artist key (case, punctuation, accents, "feat." parts, version suffixes).
  * The original matched exact strings (≈1 % hit) and crashed on duplicate pairs; here the first entry wins.
  */
+
+import { cleanText, matchKey } from '../../core/normalize.ts';
 import type { Database } from '../database.ts';
-import { cleanText, matchKey } from './normalize.ts';
 import { MalformedLines, readRecords } from './records.ts';
 import { type ProgressListener, withStagingTable } from './staging.ts';
 

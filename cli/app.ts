@@ -1,0 +1,45 @@
+/** Composes the product from configuration: database, model providers, link resolver, recommender. */
+import type { Config } from '../core/config.ts';
+import { createModelProviders, type ModelProviders } from '../core/providers.ts';
+import { createRecommender, type Recommender } from '../core/recommend.ts';
+import { SpotifyLinkResolver } from '../core/spotify/resolver.ts';
+import type { Database } from '../db/database.ts';
+import { createLinkCache } from '../db/link-cache.ts';
+import { openDatabase } from '../db/open.ts';
+import { createSongIndex } from '../db/song-index.ts';
+import type { Logger } from './logger.ts';
+
+export interface App {
+  readonly db: Database;
+  readonly providers: ModelProviders;
+  readonly recommender: Recommender;
+  close(): Promise<void>;
+}
+
+export async function openApp(config: Config, log: Logger): Promise<App> {
+  const [db, providers] = await Promise.all([
+    openDatabase(config),
+    createModelProviders(config, (stage, error) =>
+      log.warn({ stage, err: errorSummary(error) }, 'remote writer failed; used the local one'),
+    ),
+  ]);
+  const links = new SpotifyLinkResolver({ config: config.spotify, cache: createLinkCache(db), log });
+  const recommender = createRecommender({
+    ...providers,
+    index: createSongIndex(db),
+    links,
+    options: config.recommend,
+    onDegraded: (stage, error) =>
+      log.warn({ stage, err: errorSummary(error) }, 'HyDE failed; searching by mood alone'),
+  });
+  return { db, providers, recommender, close: () => db.close() };
+}
+
+/** The message and code of an error, without stack or request details that could carry secrets. */
+export function errorSummary(error: unknown): { message: string; code?: string } {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { message: error.message, ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { message: String(error) };
+}

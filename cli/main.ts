@@ -1,0 +1,172 @@
+/** The `sonic-mood` command. */
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../core/config.ts';
+import { MoodError, userMessage } from '../core/errors.ts';
+import { parseMood } from '../core/mood-text.ts';
+import { ingestCatalog } from '../db/ingest/catalog.ts';
+import { ingestKaggle } from '../db/ingest/kaggle.ts';
+import { ingestLyrics } from '../db/ingest/lyrics.ts';
+import type { MalformedLines } from '../db/ingest/records.ts';
+import type { IngestProgress } from '../db/ingest/staging.ts';
+import { openDatabase } from '../db/open.ts';
+import { errorSummary, openApp } from './app.ts';
+import { ensureCatalogReady } from './catalog-setup.ts';
+import { createLogger } from './logger.ts';
+import { progressBar } from './progress.ts';
+import { renderPlaylist } from './render.ts';
+
+const integer = (min: number, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`a whole number from ${min} to ${max}`);
+  return n;
+};
+
+const program = new Command()
+  .name('sonic-mood')
+  .description('Type a mood, get a titled playlist of real songs with Spotify links.')
+  .showHelpAfterError();
+
+program
+  .command('mood')
+  .description('recommend a playlist for a mood (sets up the embedded catalog on first use)')
+  .argument('<mood...>', 'the mood or vibe, e.g. "late night drive through neon rain"')
+  .option('-n, --size <n>', 'how many songs', integer(1, 50), 10)
+  .option('--seed <n>', 'another take: a different draw for the same mood', integer(0, 2 ** 31 - 1))
+  .option('--year-from <year>', 'only songs released in or after this year', integer(1000, 2999))
+  .option('--year-to <year>', 'only songs released in or before this year', integer(1000, 2999))
+  .option('--json', 'print the playlist as JSON')
+  .action(
+    async (
+      words: string[],
+      opts: { size: number; seed?: number; yearFrom?: number; yearTo?: number; json?: boolean },
+    ) => {
+      const parsed = parseMood(words.join(' '));
+      if (!parsed.ok) {
+        throw new MoodError(
+          parsed.reason === 'empty' ? 'EmptyMood' : 'MoodTooLong',
+          parsed.reason === 'empty'
+            ? 'empty mood'
+            : `Please keep the mood under ${parsed.max} characters (yours has ${parsed.length}).`,
+        );
+      }
+      const config = loadConfig();
+      const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+      const app = await openApp(config, log);
+      try {
+        await ensureCatalogReady(app.db, app.providers.embedder, log);
+        const playlist = await app.recommender.recommend({
+          text: parsed.text,
+          size: opts.size,
+          seed: opts.seed,
+          filters: { yearFrom: opts.yearFrom, yearTo: opts.yearTo },
+        });
+        console.log(opts.json ? JSON.stringify(playlist, null, 2) : renderPlaylist(playlist));
+      } finally {
+        await app.close();
+      }
+    },
+  );
+
+program
+  .command('migrate')
+  .description('create or update the database schema')
+  .action(async () => {
+    const db = await openDatabase(loadConfig());
+    await db.close();
+    console.log('database schema is up to date');
+  });
+
+const ingest = program
+  .command('ingest')
+  .description('load songs into the catalog (re-running updates, never duplicates)');
+
+ingest
+  .command('kaggle')
+  .description('the Million Music Playlists layout: track_meta.tsv joined with user_item_interaction.csv')
+  .requiredOption('--tracks <file>', 'track_meta.tsv (song_id, song_name, band)')
+  .requiredOption('--interactions <file>', 'user_item_interaction.csv (user, item)')
+  .action(async (opts: { tracks: string; interactions: string }) => {
+    const report = await withDatabase((db, onProgress) =>
+      ingestKaggle(db, { trackMeta: opts.tracks, interactions: opts.interactions }, onProgress),
+    );
+    console.log(
+      `songs upserted: ${report.songsUpserted}\n` +
+        `tracks read: ${report.tracks.read}, dropped without a name: ${report.tracks.droppedWithoutName}, ` +
+        `repeated ids: ${report.tracks.duplicateIds}\n` +
+        `interactions read: ${report.interactions.read}, for unknown songs: ${report.interactions.unknownSong}`,
+    );
+    printMalformed('tracks', report.tracks.malformed);
+    printMalformed('interactions', report.interactions.malformed);
+  });
+
+ingest
+  .command('lyrics')
+  .description('add lyrics from a CSV with title, artist and lyrics columns (the Genius dataset layout)')
+  .argument('<file>')
+  .action(async (file: string) => {
+    const report = await withDatabase((db, onProgress) => ingestLyrics(db, file, onProgress));
+    console.log(
+      `lyrics read: ${report.read}, repeated: ${report.duplicates}, songs matched: ${report.songsMatched}`,
+    );
+    printMalformed('lyrics', report.malformed);
+  });
+
+ingest
+  .command('catalog')
+  .description(
+    'a plain CSV or JSON Lines catalog: name, artist, optional id, year, genre, tags, lyrics, popularity',
+  )
+  .argument('<file>')
+  .action(async (file: string) => {
+    const report = await withDatabase((db, onProgress) => ingestCatalog(db, file, onProgress));
+    console.log(
+      `rows read: ${report.read}, repeated: ${report.duplicates}, songs upserted: ${report.songsUpserted}`,
+    );
+    printMalformed('catalog', report.malformed);
+  });
+
+async function withDatabase<T>(
+  work: (db: Awaited<ReturnType<typeof openDatabase>>, onProgress: (p: IngestProgress) => void) => Promise<T>,
+): Promise<T> {
+  const db = await openDatabase(loadConfig());
+  const bars = new Map<string, ReturnType<typeof progressBar>>();
+  try {
+    return await work(db, (p) => {
+      if (p.totalBytes === 0) {
+        for (const b of bars.values()) b.stop();
+        process.stderr.write(`${p.phase}…\n`);
+        return;
+      }
+      let bar = bars.get(p.phase);
+      if (!bar) {
+        for (const b of bars.values()) b.stop();
+        bar = progressBar(`${p.phase.padEnd(12)}`, 'MB');
+        bars.set(p.phase, bar);
+      }
+      bar.update(Math.round(p.bytes / 1e5) / 10, Math.round(p.totalBytes / 1e5) / 10, { records: p.records });
+    });
+  } finally {
+    for (const b of bars.values()) b.stop();
+    await db.close();
+  }
+}
+
+function printMalformed(what: string, malformed: MalformedLines): void {
+  if (malformed.count === 0) return;
+  console.log(`${what}: ${malformed.count} malformed line(s) skipped, for example:`);
+  for (const s of malformed.samples.slice(0, 10)) console.log(`  line ${s.line}: ${s.reason}`);
+}
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof MoodError) {
+    console.error(
+      error.code === 'ConfigInvalid' || error.code === 'MoodTooLong' ? error.message : userMessage(error),
+    );
+  } else {
+    console.error(`sonic-mood: ${errorSummary(error).message}`);
+  }
+  process.exitCode = 1;
+}

@@ -1,0 +1,27 @@
+/**
+ * Turns raw user input into mood text the pipeline can trust: control and zero-width characters gone,
+ * chat mention syntax removed (it means nothing to a model and must never be echoed back as a ping),
+ * whitespace collapsed, length bounded. Returns a result instead of throwing, so callers can answer nicely.
+ */
+export const MAX_MOOD_LENGTH = 200;
+
+export type MoodParse =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly reason: 'empty' }
+  | { readonly ok: false; readonly reason: 'tooLong'; readonly length: number; readonly max: number };
+
+export function parseMood(raw: string, max = MAX_MOOD_LENGTH): MoodParse {
+  const text = raw
+    .normalize('NFC')
+    // Discord <@123>, <@!123>, <@&123>, <#123>, </cmd:1>; Slack <!channel>, <!here>, <@U123>, <#C1|x>
+    .replace(/<[@#!/][^>\s]{0,100}>/g, ' ')
+    .replace(/@(everyone|here|channel)\b/gi, '$1')
+    // Controls, zero-width and bidi overrides: invisible, and can disguise text.
+    .replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (text.length === 0) return { ok: false, reason: 'empty' };
+  const length = [...text].length;
+  if (length > max) return { ok: false, reason: 'tooLong', length, max };
+  return { ok: true, text };
+}

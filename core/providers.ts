@@ -1,0 +1,48 @@
+/** Picks the model providers the configuration asks for; local ones are always there as the fallback. */
+import type { Config } from './config.ts';
+import { LocalEmbedder } from './local/embedder.ts';
+import { LocalExplainer } from './local/explainer.ts';
+import { loadWordVectors } from './local/word-vectors.ts';
+import { LocalWriter } from './local/writer.ts';
+import { createOpenAIClient } from './openai/client.ts';
+import { OpenAIEmbedder } from './openai/embedder.ts';
+import { OpenAIWriter } from './openai/writer.ts';
+import type { Embedder, Explainer, Writer } from './ports.ts';
+import { createFallbackWriter, type WriterStage } from './writer-fallback.ts';
+
+export interface ModelProviders {
+  readonly embedder: Embedder;
+  readonly writer: Writer;
+  readonly explainer: Explainer;
+}
+
+export async function createModelProviders(
+  config: Pick<Config, 'models' | 'cacheDir'>,
+  onWriterFallback?: (stage: WriterStage, error: unknown) => void,
+): Promise<ModelProviders> {
+  // The word vectors back the local writer and the "why" even when a remote model embeds.
+  const local = new LocalEmbedder(await loadWordVectors(config.cacheDir));
+  const localWriter = new LocalWriter(local);
+  const usesRemote =
+    config.models.embeddingProvider === 'openai' || config.models.writerProvider === 'openai';
+  const client = usesRemote ? createOpenAIClient(config.models) : undefined;
+
+  const embedder: Embedder =
+    client && config.models.embeddingProvider === 'openai'
+      ? new OpenAIEmbedder({
+          client,
+          model: config.models.embeddingModel,
+          dimensions: config.models.embeddingDimensions,
+          queryInstruction: config.models.queryInstruction,
+        })
+      : local;
+  const writer: Writer =
+    client && config.models.writerProvider === 'openai'
+      ? createFallbackWriter(
+          new OpenAIWriter({ client, model: config.models.chatModel }),
+          localWriter,
+          onWriterFallback,
+        )
+      : localWriter;
+  return { embedder, writer, explainer: new LocalExplainer(local) };
+}

@@ -1,0 +1,150 @@
+/**
+ * The recommendation pipeline: mood text in, `Playlist` out.
+ *
+ *   embed(mood) ∥ (HyDE text → embed) → blend → vector search → re-rank → Spotify links ∥ title ∥ why
+ *
+ * Independent stages run concurrently and every stage is timed. A HyDE failure degrades to the mood
+ * vector alone; an embedding failure is a retryable `MoodError` for the caller to report.
+ */
+import { MoodError, MoodErrorCode } from './errors.ts';
+import type { Embedder, Explainer, LinkResolver, SongIndex, Vector, Writer } from './ports.ts';
+import { rerank } from './rerank.ts';
+import type { MoodRequest, Playlist, StageTimings, Track } from './types.ts';
+
+export interface RecommendOptions {
+  readonly hydeEnabled: boolean;
+  /** Weight of the HyDE vector in the blend; the mood vector gets the rest. */
+  readonly hydeWeight: number;
+  readonly candidatePool: number;
+  readonly maxPerArtist: number;
+  readonly popularityWeight: number;
+}
+
+export interface RecommenderDeps {
+  readonly embedder: Embedder;
+  readonly writer: Writer;
+  readonly index: SongIndex;
+  readonly links: LinkResolver;
+  readonly explainer?: Explainer;
+  readonly options: RecommendOptions;
+  readonly onDegraded?: (stage: 'hyde', error: unknown) => void;
+}
+
+export interface Recommender {
+  recommend(request: MoodRequest): Promise<Playlist>;
+}
+
+export function createRecommender(deps: RecommenderDeps): Recommender {
+  const { embedder, writer, index, links, explainer, options } = deps;
+
+  return {
+    async recommend(request) {
+      const timings: StageTimings = {};
+      const started = performance.now();
+      const timed = async <T>(stage: keyof StageTimings, work: () => Promise<T>): Promise<T> => {
+        const t = performance.now();
+        try {
+          return await work();
+        } finally {
+          timings[stage] = Math.round(performance.now() - t);
+        }
+      };
+
+      const live = await index.activeModel();
+      if (!live) throw new MoodError(MoodErrorCode.CatalogEmpty, 'No embedding model is active');
+      if (live.model !== embedder.model || live.dimensions !== embedder.dimensions) {
+        throw new MoodError(
+          MoodErrorCode.IndexMismatch,
+          `The live index is ${live.model} (${live.dimensions}-d) but this process embeds with ${embedder.model}`,
+        );
+      }
+
+      const moodVector = timed('embedMood', async () => first(await embedder.embed([request.text], 'query')));
+      const hydeVector = options.hydeEnabled
+        ? timed('hyde', () => writer.hypotheticalLyrics(request.text))
+            .then((lyrics) =>
+              timed('embedHyde', async () => first(await embedder.embed([lyrics], 'document'))),
+            )
+            .catch((error: unknown) => {
+              deps.onDegraded?.('hyde', error);
+              return undefined;
+            })
+        : Promise.resolve(undefined);
+
+      const [mood, hyde] = await Promise.all([moodVector, hydeVector]);
+      const query = hyde ? blend(mood, hyde, options.hydeWeight) : mood;
+
+      const candidates = await timed('search', () =>
+        index.search(query, {
+          limit: Math.max(options.candidatePool, request.size * 4),
+          filters: request.filters,
+          excludeSongIds: request.excludeSongIds,
+        }),
+      );
+      if (candidates.length === 0)
+        throw new MoodError(MoodErrorCode.CatalogEmpty, 'The catalog has no songs');
+
+      const t = performance.now();
+      const ranked = rerank(candidates, {
+        size: request.size,
+        maxPerArtist: options.maxPerArtist,
+        popularityWeight: options.popularityWeight,
+        seed: request.seed,
+      });
+      timings.rerank = Math.round(performance.now() - t);
+
+      const [resolved, title] = await Promise.all([
+        timed('links', () =>
+          links.resolve(ranked.map((c) => ({ songId: c.id, name: c.name, artist: c.artist }))),
+        ),
+        timed('title', () => writer.title(request.text, ranked)),
+      ]);
+      const reasons =
+        explainer?.explain(request.text, ranked) ?? ranked.map(() => 'close to the mood overall');
+
+      const tracks: Track[] = ranked.map((c, i) => ({
+        songId: c.id,
+        name: c.name,
+        artist: c.artist,
+        year: c.year,
+        similarity: c.similarity,
+        popularity: c.popularity,
+        score: c.score,
+        spotifyUrl: resolved[i]?.url ?? '',
+        why: reasons[i] ?? '',
+      }));
+      timings.total = Math.round(performance.now() - started);
+      return {
+        title,
+        description: `${tracks.length} songs for “${request.text}”`,
+        mood: request.text,
+        tracks,
+        providers: { embedder: embedder.model, writer: writer.name, links: links.name },
+        timings,
+      };
+    },
+  };
+}
+
+function first(vectors: Vector[]): Vector {
+  const v = vectors[0];
+  if (!v)
+    throw new MoodError(MoodErrorCode.EmbeddingUnavailable, 'The embedder returned no vector', {
+      retryable: true,
+    });
+  return v;
+}
+
+/** (1 − w)·a + w·b, renormalised to unit length. */
+export function blend(a: Vector, b: Vector, weight: number): Vector {
+  const out = new Float32Array(a.length);
+  let norm = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = (1 - weight) * (a[i] ?? 0) + weight * (b[i] ?? 0);
+    out[i] = v;
+    norm += v * v;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] ?? 0) / norm;
+  return out;
+}

@@ -1,0 +1,64 @@
+/** `SongIndex` over pgvector: cosine distance on the live model's halfvec embeddings. */
+import pgvector from 'pgvector';
+import type { SearchOptions, SongIndex, Vector } from '../core/ports.ts';
+import type { Candidate } from '../core/types.ts';
+import type { Queryable } from './database.ts';
+import { activeModel } from './embedding-models.ts';
+
+interface CandidateRow extends Record<string, unknown> {
+  id: string;
+  name: string;
+  artist: string | null;
+  year: number | null;
+  genre: string | null;
+  tags: string[];
+  popularity: number;
+  similarity: number;
+}
+
+export function createSongIndex(db: Queryable): SongIndex {
+  return {
+    async activeModel() {
+      const model = await activeModel(db);
+      return model ? { model: model.name, dimensions: model.dimensions } : null;
+    },
+
+    async search(vector: Vector, options: SearchOptions): Promise<Candidate[]> {
+      const model = await activeModel(db);
+      if (!model) return [];
+      if (vector.length !== model.dimensions) {
+        throw new Error(`query vector has ${vector.length} dimensions, the live model ${model.dimensions}`);
+      }
+      // The dimension and model id are integers from our own table, inlined so the planner can match the
+      // partial expression index `((embedding::halfvec(D))) WHERE model_id = N` (a parameter cannot).
+      const d = Number(model.dimensions);
+      const params: unknown[] = [pgvector.toSql(Array.from(vector)), options.limit];
+      const where = [`e.model_id = ${Number(model.id)}`];
+      if (options.filters?.yearFrom !== undefined) {
+        params.push(options.filters.yearFrom);
+        where.push(`s.year >= $${params.length}`);
+      }
+      if (options.filters?.yearTo !== undefined) {
+        params.push(options.filters.yearTo);
+        where.push(`s.year <= $${params.length}`);
+      }
+      if (options.excludeSongIds && options.excludeSongIds.length > 0) {
+        params.push(options.excludeSongIds);
+        where.push(`e.song_id <> ALL($${params.length}::bigint[])`);
+      }
+      const rows = (
+        await db.query<CandidateRow>(
+          `SELECT s.id::text AS id, s.name, s.artist, s.year::int AS year, s.genre, s.tags,
+                s.popularity_score AS popularity,
+                1 - (e.embedding::halfvec(${d}) <=> $1::halfvec(${d})) AS similarity
+         FROM song_embeddings e JOIN songs s ON s.id = e.song_id
+         WHERE ${where.join(' AND ')}
+         ORDER BY e.embedding::halfvec(${d}) <=> $1::halfvec(${d})
+         LIMIT $2`,
+          params,
+        )
+      ).rows;
+      return rows.map((r) => ({ ...r, similarity: Number(r.similarity), popularity: Number(r.popularity) }));
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isMoodError } from '../core/errors.ts';
+import { type LocalEmbedder, normalize } from '../core/local/embedder.ts';
+import { LocalExplainer } from '../core/local/explainer.ts';
+import { tokenize } from '../core/local/tokenize.ts';
+import { loadWordVectors } from '../core/local/word-vectors.ts';
+import { LocalWriter } from '../core/local/writer.ts';
+import { localEmbedder, WORD_VECTOR_CACHE } from './support/models.ts';
+
+let embedder: LocalEmbedder;
+beforeAll(async () => {
+  embedder = await localEmbedder();
+});
+
+const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * (b[i] ?? 0), 0);
+
+describe('word-vector cache', () => {
+  it('is a compact binary file that reloads to the same vectors', async () => {
+    const files = await readdir(WORD_VECTOR_CACHE);
+    const cache = files.find((f) => f.endsWith('.bin'));
+    expect(cache).toBeDefined();
+    expect((await stat(path.join(WORD_VECTOR_CACHE, cache ?? ''))).size).toBeLessThan(40e6);
+    const again = await loadWordVectors(WORD_VECTOR_CACHE);
+    expect(again.size).toBe(embedder.vectors.size);
+    expect(again.words.slice(0, 5)).toEqual(['the', ',', '.', 'of', 'to']);
+    expect(Buffer.from(again.unit).equals(Buffer.from(embedder.vectors.unit))).toBe(true);
+  });
+
+  it('is rebuilt when the cache file is missing or corrupt', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'wv-'));
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(dir, 'glove-sg-100d.v1.bin'), 'not a cache');
+    const rebuilt = await loadWordVectors(dir);
+    expect(rebuilt.rank('sunday')).toBe(embedder.vectors.rank('sunday'));
+  }, 120_000);
+});
+
+describe('tokenize', () => {
+  it('folds case and accents, drops apostrophes, keeps hyphenated words and reads mood emoji', () => {
+    expect(tokenize("Don't stop — BEYONCÉ's lo-fi 😭💔")).toEqual([
+      'dont',
+      'stop',
+      'beyonces',
+      'lo-fi',
+      'crying',
+      'sad',
+      'heartbreak',
+    ]);
+  });
+});
+
+describe('LocalEmbedder', () => {
+  it('gives unit vectors where related moods sit closer than unrelated ones', async () => {
+    const [sad, tears, party] = await embedder.embed(
+      ['heartbroken and crying', 'sad tears', 'dance party'],
+      'query',
+    );
+    if (!sad || !tears || !party) throw new Error('missing vectors');
+    expect(cosine(sad, sad)).toBeCloseTo(1, 4);
+    expect(cosine(sad, tears)).toBeGreaterThan(cosine(sad, party) + 0.1);
+  });
+
+  it('weighs rare words above function words', () => {
+    const words = embedder.words('the rain');
+    expect(words.find((w) => w.word === 'rain')?.weight).toBeGreaterThan(
+      (words.find((w) => w.word === 'the')?.weight ?? 1) * 10,
+    );
+  });
+
+  it('refuses a query with no known word, but still embeds such a document', async () => {
+    await expect(embedder.embed(['ж€щ ☃ qqqzzzx'], 'query')).rejects.toSatisfy((e) =>
+      isMoodError(e, 'MoodNotUnderstood'),
+    );
+    const [doc] = await embedder.embed(['ж€щ ☃ qqqzzzx'], 'document');
+    expect(doc && cosine(doc, doc)).toBeCloseTo(1, 4);
+  });
+
+  it('understands accented and emoji-only moods', async () => {
+    const [a] = await embedder.embed(['😭💔'], 'query');
+    const [b] = await embedder.embed(['crying heartbreak'], 'query');
+    expect(a && b && cosine(a, b)).toBeGreaterThan(0.9);
+  });
+});
+
+describe('LocalWriter', () => {
+  it('writes daylist-style titles from the mood', async () => {
+    const writer = new LocalWriter(embedder);
+    expect(await writer.title('rainy nostalgic sunday')).toBe('Rain-Soaked Nostalgia Sunday');
+    const title = await writer.title('the the the');
+    expect(title.length).toBeGreaterThan(0);
+    expect(title.length).toBeLessThanOrEqual(60);
+  });
+
+  it('expands a mood into related words for HyDE', async () => {
+    const expansion = (await new LocalWriter(embedder).hypotheticalLyrics('nostalgic')).split(' ');
+    expect(expansion[0]).toBe('nostalgic');
+    expect(expansion).toEqual(expect.arrayContaining(['nostalgia']));
+    expect(expansion.length).toBeGreaterThan(3);
+  });
+});
+
+describe('LocalExplainer', () => {
+  it('names only the catalog words that match the mood', () => {
+    const [why] = new LocalExplainer(embedder).explain('heartbroken and crying', [
+      {
+        name: 'Someone Like You',
+        artist: 'Adele',
+        genre: 'pop',
+        tags: ['sad', 'mellow', 'heartbreak', 'workout'],
+      },
+    ]);
+    expect(why).toMatch(/sad|heartbreak/);
+    expect(why).not.toMatch(/workout/);
+  });
+});
+
+describe('normalize', () => {
+  it('leaves a zero vector undefined instead of dividing by zero', () => {
+    expect(normalize(new Float32Array(3))).toBeUndefined();
+  });
+});
