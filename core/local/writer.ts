@@ -73,6 +73,7 @@ const DAY_PARTS = new Set([
 const ENDINGS = ['Mix', 'Hours', 'Radio', 'Mood', 'Feels', 'Session'];
 const MAX_TITLE_WORDS = 4;
 
+
 export class LocalWriter implements Writer {
   readonly name = 'local';
 
@@ -102,23 +103,25 @@ export class LocalWriter implements Writer {
   }
 }
 
-/** "rainy nostalgic sunday" → "Rain-Soaked Nostalgia Sunday": the mood's strongest words, in order. */
+/**
+ * "rainy nostalgic sunday" → "Rain-Soaked Nostalgia Sunday": the mood's two strongest words in the order
+ * they were typed, then its day part ("Sunday", "Late Night") or a daylist-style ending ("Mix", "Hours").
+ */
 export function daylistTitle(embedder: LocalEmbedder, mood: string): string {
-  const words = embedder.words(mood);
+  const words = embedder.words(mood).filter((w) => w.weight >= CONTENT_WEIGHT || DAY_PARTS.has(w.word));
+  const dayPart = words.find((w) => DAY_PARTS.has(w.word))?.word;
+  const content = words.filter((w) => !DAY_PARTS.has(w.word) && w.word !== 'late');
   const strongest = new Set(
-    [...words]
-      .filter((w) => w.weight >= CONTENT_WEIGHT)
+    [...content]
       .sort((a, b) => b.weight - a.weight)
-      .slice(0, MAX_TITLE_WORDS - 1)
+      .slice(0, MAX_TITLE_WORDS - 2)
       .map((w) => w.word),
   );
-  const picked = words.filter((w) => strongest.has(w.word) && strongest.delete(w.word)).map((w) => w.word);
-  // A day part reads best last, as in "… Sunday".
-  const dayPart = picked.find((w) => DAY_PARTS.has(w));
-  const ordered = dayPart ? [...picked.filter((w) => w !== dayPart), dayPart] : picked;
-  const rendered = [...new Set(ordered.map((w) => TITLE_WORDS[w] ?? titleCase(w)))];
+  const picked = content.filter((w) => strongest.delete(w.word)).map((w) => w.word);
+  const rendered = [...new Set(picked.map((w) => TITLE_WORDS[w] ?? titleCase(w)))];
+  if (dayPart) rendered.push(TITLE_WORDS[dayPart] ?? titleCase(dayPart));
   if (rendered.length === 0) return 'Mood Mix';
-  if (!dayPart && rendered.length < 3) rendered.push(ENDINGS[hash(mood) % ENDINGS.length] ?? 'Mix');
+  if (!dayPart) rendered.push(ENDINGS[hash(mood) % ENDINGS.length] ?? 'Mix');
   return rendered.join(' ').slice(0, 60);
 }
 
