@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../core/config.ts';
 import { MoodError, userMessage } from '../core/errors.ts';
-import { parseMood } from '../core/mood-text.ts';
+import { moodProblem, parseMood } from '../core/mood-text.ts';
 import { ingestCatalog } from '../db/ingest/catalog.ts';
 import { ingestKaggle } from '../db/ingest/kaggle.ts';
 import { ingestLyrics } from '../db/ingest/lyrics.ts';
@@ -11,9 +11,11 @@ import type { IngestProgress } from '../db/ingest/staging.ts';
 import { openDatabase } from '../db/open.ts';
 import { errorSummary, openApp } from './app.ts';
 import { ensureCatalogReady } from './catalog-setup.ts';
+import { registerDiscordCommands, runDiscordBot } from './discord.ts';
 import { createLogger } from './logger.ts';
 import { progressBar } from './progress.ts';
 import { renderPlaylist } from './render.ts';
+import { runWorker } from './worker.ts';
 
 const integer = (min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -43,12 +45,7 @@ program
     ) => {
       const parsed = parseMood(words.join(' '));
       if (!parsed.ok) {
-        throw new MoodError(
-          parsed.reason === 'empty' ? 'EmptyMood' : 'MoodTooLong',
-          parsed.reason === 'empty'
-            ? 'empty mood'
-            : `Please keep the mood under ${parsed.max} characters (yours has ${parsed.length}).`,
-        );
+        throw new MoodError(parsed.reason === 'empty' ? 'EmptyMood' : 'MoodTooLong', moodProblem(parsed));
       }
       const config = loadConfig();
       const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
@@ -126,6 +123,31 @@ ingest
     printMalformed('catalog', report.malformed);
   });
 
+program
+  .command('worker')
+  .description('run a worker: consume /mood jobs and post playlists back')
+  .action(async () => {
+    const config = loadConfig();
+    await runWorker(config, createLogger(config.logLevel, 'worker'));
+  });
+
+program
+  .command('discord')
+  .description('run the Discord bot (needs DISCORD_TOKEN and DISCORD_APPLICATION_ID)')
+  .action(async () => {
+    const config = loadConfig();
+    await runDiscordBot(config, createLogger(config.logLevel, 'discord'));
+  });
+
+program
+  .command('discord:register')
+  .description('register the slash commands with Discord')
+  .option('--guild <id>', 'register in one server only (appears at once; global takes up to an hour)')
+  .action(async (opts: { guild?: string }) => {
+    const count = await registerDiscordCommands(loadConfig(), opts.guild);
+    console.log(`registered ${count} command(s) ${opts.guild ? `in guild ${opts.guild}` : 'globally'}`);
+  });
+
 async function withDatabase<T>(
   work: (db: Awaited<ReturnType<typeof openDatabase>>, onProgress: (p: IngestProgress) => void) => Promise<T>,
 ): Promise<T> {
@@ -162,9 +184,7 @@ try {
   await program.parseAsync();
 } catch (error) {
   if (error instanceof MoodError) {
-    console.error(
-      error.code === 'ConfigInvalid' || error.code === 'MoodTooLong' ? error.message : userMessage(error),
-    );
+    console.error(error.code === 'ConfigInvalid' ? error.message : userMessage(error));
   } else {
     console.error(`sonic-mood: ${errorSummary(error).message}`);
   }

@@ -48,6 +48,20 @@ const EnvSchema = z.object({
   SPOTIFY_TIMEOUT_MS: int(100, 60_000).default(5_000),
   LINK_CACHE_TTL_DAYS: num(0, 3650).default(30),
   LINK_MISS_TTL_HOURS: num(0, 8760).default(24),
+
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** Refuse to run on a Redis that may evict keys (BullMQ loses jobs); `warn` only logs. */
+  REDIS_EVICTION_CHECK: z.enum(['refuse', 'warn']).default('refuse'),
+  WORKER_CONCURRENCY: int(1, 64).default(4),
+  JOB_ATTEMPTS: int(1, 10).default(3),
+  /** How long a worker holds a job before others presume it dead and run it again. */
+  WORKER_LOCK_MS: int(1000, 600_000).default(30_000),
+  COOLDOWN_SECONDS: int(0, 3600).default(10),
+  GROUP_HOURLY_CAP: int(1, 100_000).default(120),
+
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText,
+  DISCORD_API_URL: z.url().default('https://discord.com/api'),
 });
 
 /** Every environment variable the configuration reads (documented in `.env.example`). */
@@ -77,6 +91,20 @@ export interface Config {
     readonly candidatePool: number;
     readonly maxPerArtist: number;
     readonly popularityWeight: number;
+  };
+  readonly queue: {
+    readonly redisUrl: string;
+    readonly evictionCheck: 'refuse' | 'warn';
+    readonly concurrency: number;
+    readonly attempts: number;
+    readonly lockMs: number;
+    readonly cooldownSeconds: number;
+    readonly groupHourlyCap: number;
+  };
+  readonly discord: {
+    readonly token: string | undefined;
+    readonly applicationId: string | undefined;
+    readonly apiUrl: string;
   };
   readonly spotify: {
     readonly clientId: string | undefined;
@@ -140,6 +168,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPerArtist: e.MAX_PER_ARTIST,
       popularityWeight: e.POPULARITY_WEIGHT,
     },
+    queue: {
+      redisUrl: e.REDIS_URL,
+      evictionCheck: e.REDIS_EVICTION_CHECK,
+      concurrency: e.WORKER_CONCURRENCY,
+      attempts: e.JOB_ATTEMPTS,
+      lockMs: e.WORKER_LOCK_MS,
+      cooldownSeconds: e.COOLDOWN_SECONDS,
+      groupHourlyCap: e.GROUP_HOURLY_CAP,
+    },
+    discord: {
+      token: e.DISCORD_TOKEN,
+      applicationId: e.DISCORD_APPLICATION_ID,
+      apiUrl: e.DISCORD_API_URL,
+    },
     spotify: {
       clientId: e.SPOTIFY_CLIENT_ID,
       clientSecret: e.SPOTIFY_CLIENT_SECRET,
@@ -152,4 +194,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       missTtlSeconds: Math.round(e.LINK_MISS_TTL_HOURS * 3_600),
     },
   };
+}
+
+/** Settings a process cannot run without, by the environment variable a user sets. */
+const REQUIRED: Record<'discord', readonly (readonly [string, (c: Config) => unknown])[]> = {
+  discord: [
+    ['DISCORD_TOKEN', (c) => c.discord.token],
+    ['DISCORD_APPLICATION_ID', (c) => c.discord.applicationId],
+  ],
+};
+
+/** Throws `ConfigInvalid` naming every missing variable the given process needs. */
+export function requireSettings(config: Config, process: keyof typeof REQUIRED): void {
+  const missing = REQUIRED[process].filter(([, get]) => !get(config)).map(([name]) => name);
+  if (missing.length > 0) {
+    throw new MoodError(
+      MoodErrorCode.ConfigInvalid,
+      `Missing configuration for ${process}:\n  - ${missing.map((m) => `${m}: required`).join('\n  - ')}`,
+    );
+  }
 }

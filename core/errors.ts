@@ -48,7 +48,6 @@ export function userMessage(error: unknown): string {
     return 'Something went wrong while brewing your playlist. Please try again.';
   switch (error.code) {
     case MoodErrorCode.EmptyMood:
-      return 'Tell me a mood or a vibe, for example “rainy sunday, nostalgic but hopeful”.';
     case MoodErrorCode.MoodTooLong:
       return error.message;
     case MoodErrorCode.MoodNotUnderstood:

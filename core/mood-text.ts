@@ -25,3 +25,10 @@ export function parseMood(raw: string, max = MAX_MOOD_LENGTH): MoodParse {
   if (length > max) return { ok: false, reason: 'tooLong', length, max };
   return { ok: true, text };
 }
+
+/** What to tell a user whose mood could not be used. */
+export function moodProblem(parse: Extract<MoodParse, { ok: false }>): string {
+  return parse.reason === 'empty'
+    ? 'Tell me a mood or a vibe, for example “rainy sunday, nostalgic but hopeful”.'
+    : `Please keep the mood under ${parse.max} characters (yours has ${parse.length}).`;
+}

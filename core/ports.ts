@@ -37,6 +37,8 @@ export interface SongIndex {
   activeModel(): Promise<{ model: string; dimensions: number } | null>;
   /** Nearest songs to `vector` under cosine similarity. */
   search(vector: Vector, options: SearchOptions): Promise<Candidate[]>;
+  /** The live model's vectors of these songs (songs without one are skipped). */
+  vectorsOf(songIds: readonly SongId[]): Promise<Vector[]>;
 }
 
 export interface LinkRequest {

@@ -71,8 +71,14 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
             })
         : Promise.resolve(undefined);
 
-      const [mood, hyde] = await Promise.all([moodVector, hydeVector]);
-      const query = hyde ? blend(mood, hyde, options.hydeWeight) : mood;
+      const likeVector = request.likeSongIds?.length
+        ? index.vectorsOf(request.likeSongIds).then(centroid)
+        : Promise.resolve(undefined);
+
+      const [mood, hyde, like] = await Promise.all([moodVector, hydeVector, likeVector]);
+      const moodQuery = hyde ? blend(mood, hyde, options.hydeWeight) : mood;
+      // "More like this": the shown songs' centre weighs as much as the mood itself.
+      const query = like ? blend(moodQuery, like, 0.5) : moodQuery;
 
       const candidates = await timed('search', () =>
         index.search(query, {
@@ -133,6 +139,15 @@ function first(vectors: Vector[]): Vector {
       retryable: true,
     });
   return v;
+}
+
+/** The normalised mean of unit vectors, or undefined for none. */
+function centroid(vectors: Vector[]): Vector | undefined {
+  const [head] = vectors;
+  if (!head) return undefined;
+  const sum = new Float32Array(head.length);
+  for (const v of vectors) for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] ?? 0) + (v[i] ?? 0);
+  return blend(sum, sum, 0);
 }
 
 /** (1 − w)·a + w·b, renormalised to unit length. */

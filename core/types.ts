@@ -11,6 +11,8 @@ export interface MoodRequest {
   readonly seed?: number;
   /** Song ids the user has already been shown and does not want again. */
   readonly excludeSongIds?: readonly SongId[];
+  /** "More like this": steer the search toward these songs as well as the mood. */
+  readonly likeSongIds?: readonly SongId[];
 }
 
 export interface MoodFilters {

@@ -60,5 +60,18 @@ export function createSongIndex(db: Queryable): SongIndex {
       ).rows;
       return rows.map((r) => ({ ...r, similarity: Number(r.similarity), popularity: Number(r.popularity) }));
     },
+
+    async vectorsOf(songIds) {
+      const model = await activeModel(db);
+      if (!model || songIds.length === 0) return [];
+      const rows = (
+        await db.query<{ embedding: string }>(
+          `SELECT embedding::text AS embedding FROM song_embeddings
+           WHERE model_id = $1 AND song_id = ANY($2::bigint[])`,
+          [model.id, songIds],
+        )
+      ).rows;
+      return rows.map((r) => Float32Array.from(pgvector.fromSql(r.embedding) as number[]));
+    },
   };
 }

@@ -73,7 +73,6 @@ const DAY_PARTS = new Set([
 const ENDINGS = ['Mix', 'Hours', 'Radio', 'Mood', 'Feels', 'Session'];
 const MAX_TITLE_WORDS = 4;
 
-
 export class LocalWriter implements Writer {
   readonly name = 'local';
 

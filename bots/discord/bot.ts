@@ -1,0 +1,160 @@
+/**
+ * The Discord adapter: `/mood` and the playlist buttons become `mood` jobs. It acknowledges within
+ * Discord's 3-second window (a deferred reply), enqueues, and is done; the worker edits that reply.
+ * It never touches the database or the models.
+ */
+import {
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Client,
+  type Interaction,
+  MessageFlags,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import { moodProblem, parseMood } from '../../core/mood-text.ts';
+import { type MoodJobData, moodJobId } from '../../workers/jobs.ts';
+import type { RequestLimits } from '../../workers/limits.ts';
+import type { MoodQueue } from '../../workers/mood-queue.ts';
+import type { PlaylistContexts } from '../../workers/playlist-context.ts';
+import { MOOD_SIZE, parseButtonId } from './commands.ts';
+
+export interface DiscordBotDeps {
+  readonly queue: MoodQueue;
+  readonly limits: RequestLimits;
+  readonly contexts: PlaylistContexts;
+  readonly log: Logger;
+}
+
+type Request = Omit<MoodJobData, 'v' | 'userId' | 'groupId' | 'requestedAt' | 'target'>;
+
+const NO_MENTIONS = { parse: [] };
+
+export const MESSAGES = {
+  cooldown: (s: number) => `You're brewing playlists fast! Try again in ${s} s.`,
+  groupCap: (s: number) =>
+    `This server has used its playlists for this hour. Try again in ${Math.ceil(s / 60)} min.`,
+  busy: 'Sonic Mood is busy right now and could not take your request. Please try again in a minute.',
+  stale: 'That playlist is too old for this button. Run /mood again!',
+} as const;
+
+export function attachDiscordBot(client: Client, deps: DiscordBotDeps): void {
+  client.on('interactionCreate', (interaction) => {
+    handleInteraction(interaction, deps).catch((error: unknown) => {
+      deps.log.error({ interactionId: interaction.id, err: String(error) }, 'interaction handling failed');
+    });
+  });
+}
+
+export async function handleInteraction(interaction: Interaction, deps: DiscordBotDeps): Promise<void> {
+  if (interaction.isChatInputCommand() && interaction.commandName === 'mood')
+    return onMood(interaction, deps);
+  if (interaction.isButton()) return onButton(interaction, deps);
+}
+
+async function onMood(interaction: ChatInputCommandInteraction, deps: DiscordBotDeps): Promise<void> {
+  const parsed = parseMood(interaction.options.getString('mood', true));
+  if (!parsed.ok) {
+    await interaction.reply({
+      content: moodProblem(parsed),
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: NO_MENTIONS,
+    });
+    return;
+  }
+  const size = clamp(
+    interaction.options.getInteger('size') ?? MOOD_SIZE.default,
+    MOOD_SIZE.min,
+    MOOD_SIZE.max,
+  );
+  const ephemeral = interaction.options.getBoolean('private') ?? false;
+  await enqueue(interaction, deps, ephemeral, { kind: 'mood', mood: parsed.text, size });
+}
+
+async function onButton(interaction: ButtonInteraction, deps: DiscordBotDeps): Promise<void> {
+  const button = parseButtonId(interaction.customId);
+  if (!button) return;
+  const context = await deps.contexts.load(button.playlistId);
+  if (!context) {
+    await interaction.reply({
+      content: MESSAGES.stale,
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: NO_MENTIONS,
+    });
+    return;
+  }
+  const shown = context.songIds;
+  const request: Request =
+    button.action === 'take'
+      ? { kind: 'another', mood: context.mood, size: context.size, excludeSongIds: shown, seed: randomSeed() }
+      : {
+          kind: 'similar',
+          mood: context.mood,
+          size: context.size,
+          excludeSongIds: shown,
+          likeSongIds: shown.slice(-context.size),
+        };
+  await enqueue(interaction, deps, context.ephemeral, request);
+}
+
+async function enqueue(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  deps: DiscordBotDeps,
+  ephemeral: boolean,
+  request: Request,
+): Promise<void> {
+  const log = deps.log.child({ interactionId: interaction.id, kind: request.kind });
+  const groupId = interaction.guildId;
+  const verdict = await deps.limits
+    .consume({ platform: 'discord', userId: interaction.user.id, groupId })
+    .catch((error: unknown) => {
+      // Limits are a courtesy: if Redis cannot count, the enqueue below will say whether Redis is there at all.
+      log.warn({ err: String(error) }, 'rate limit check failed');
+      return { ok: true } as const;
+    });
+  if (!verdict.ok) {
+    const content =
+      verdict.scope === 'user'
+        ? MESSAGES.cooldown(verdict.retryAfterSeconds)
+        : MESSAGES.groupCap(verdict.retryAfterSeconds);
+    await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    return;
+  }
+
+  try {
+    await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  } catch (error) {
+    // A second delivery of an interaction Discord already saw fails here (40060): nothing more to do.
+    log.info({ err: String(error) }, 'could not acknowledge the interaction; not enqueued');
+    return;
+  }
+
+  const target = {
+    platform: 'discord' as const,
+    applicationId: interaction.applicationId,
+    interactionId: interaction.id,
+    token: interaction.token,
+    ephemeral,
+  };
+  try {
+    const outcome = await deps.queue.enqueue(moodJobId(target, interaction.id), {
+      v: 1,
+      ...request,
+      userId: interaction.user.id,
+      groupId,
+      requestedAt: interaction.createdTimestamp,
+      target,
+    });
+    log.info({ outcome }, 'mood request queued');
+  } catch (error) {
+    log.error({ err: String(error) }, 'enqueue failed');
+    await interaction.editReply({ content: MESSAGES.busy, allowedMentions: NO_MENTIONS }).catch(() => {});
+  }
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, n));
+}
+
+function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}

@@ -1,0 +1,52 @@
+/** `sonic-mood discord` (the bot) and `sonic-mood discord:register` (slash command registration). */
+import { REST } from '@discordjs/rest';
+import { Client, GatewayIntentBits, Routes } from 'discord.js';
+import { attachDiscordBot } from '../bots/discord/bot.ts';
+import { COMMANDS } from '../bots/discord/commands.ts';
+import { type Config, requireSettings } from '../core/config.ts';
+import { createRequestLimits } from '../workers/limits.ts';
+import { createMoodQueue } from '../workers/mood-queue.ts';
+import { createPlaylistContexts } from '../workers/playlist-context.ts';
+import { connectRedis } from '../workers/redis.ts';
+import type { Logger } from './logger.ts';
+import { onShutdown } from './shutdown.ts';
+
+export async function runDiscordBot(
+  config: Config,
+  log: Logger,
+  options: { prefix?: string } = {},
+): Promise<Client> {
+  requireSettings(config, 'discord');
+  const redis = connectRedis(config.queue.redisUrl, 'producer');
+  const queue = createMoodQueue(redis, { attempts: config.queue.attempts, prefix: options.prefix });
+  // Slash commands need no privileged intents; Guilds is what discord.js needs to resolve interactions.
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.discord.apiUrl } });
+  attachDiscordBot(client, {
+    queue,
+    limits: createRequestLimits(redis, {
+      cooldownSeconds: config.queue.cooldownSeconds,
+      groupHourlyCap: config.queue.groupHourlyCap,
+      keyPrefix: options.prefix ? `${options.prefix}:limit` : undefined,
+    }),
+    contexts: createPlaylistContexts(redis),
+    log,
+  });
+  client.once('clientReady', (c) => log.info({ user: c.user.tag }, 'discord bot ready'));
+  onShutdown(log, [
+    ['discord', () => client.destroy()],
+    ['queue', () => queue.close()],
+    ['redis', () => redis.quit()],
+  ]);
+  await client.login(config.discord.token);
+  return client;
+}
+
+export async function registerDiscordCommands(config: Config, guildId: string | undefined): Promise<number> {
+  requireSettings(config, 'discord');
+  const rest = new REST({ api: config.discord.apiUrl, version: '10' }).setToken(config.discord.token ?? '');
+  const appId = config.discord.applicationId ?? '';
+  // Guild commands appear at once (good for testing); global ones can take up to an hour to propagate.
+  const route = guildId ? Routes.applicationGuildCommands(appId, guildId) : Routes.applicationCommands(appId);
+  const registered = (await rest.put(route, { body: COMMANDS })) as unknown[];
+  return registered.length;
+}

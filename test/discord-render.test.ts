@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { EMBED_LIMITS, escapeText, failureMessage, playlistButtons, playlistMessage } from '../bots/discord/render.ts';
+import type { Playlist, Track } from '../core/types.ts';
+
+const track = (
+  i: number,
+  name: string,
+  artist: string,
+  url = `https://open.spotify.com/track/id${i}`,
+): Track => ({
+  songId: String(i),
+  name,
+  artist,
+  year: 2000,
+  similarity: 0.5,
+  popularity: 1,
+  score: 1,
+  spotifyUrl: url,
+  why: 'sad, heartbreak',
+});
+
+const playlist = (tracks: Track[], overrides: Partial<Playlist> = {}): Playlist => ({
+  title: 'Rain-Soaked Nostalgia Sunday',
+  description: '',
+  mood: 'rainy sunday',
+  tracks,
+  providers: { embedder: 'local:glove-sif-100', writer: 'local', links: 'spotify-search' },
+  timings: { total: 120 },
+  ...overrides,
+});
+
+const embedSize = (e: { title?: string; description?: string; footer?: { text: string } }) =>
+  (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0);
+
+describe('Discord playlist message', () => {
+  it('numbers every track as a Spotify link with its artist, and pings nobody', () => {
+    const message = playlistMessage(
+      playlist([track(1, 'Yellow', 'Coldplay'), track(2, 'Hurt', 'Johnny Cash')]),
+      'abc',
+    );
+    const embed = message.embeds?.[0];
+    expect(embed?.title).toBe('Rain-Soaked Nostalgia Sunday');
+    expect(embed?.description).toContain('**1.** [Yellow](https://open.spotify.com/track/id1) — Coldplay');
+    expect(embed?.description).toContain('**2.** [Hurt](https://open.spotify.com/track/id2) — Johnny Cash');
+    expect(message.allowed_mentions).toEqual({ parse: [] });
+    expect(message.components).toEqual([playlistButtons('abc')]);
+    const ids = playlistButtons('abc').components.map((c) => ('custom_id' in c ? c.custom_id : ''));
+    expect(ids).toEqual(['sm:take:abc', 'sm:like:abc']);
+  });
+
+  it('escapes markdown, link syntax and mentions coming from song names or the mood', () => {
+    const evil = track(1, '**bold** [x](https://evil.example) @everyone <@123>', '_Under_ `code` <@&999>');
+    const embed = playlistMessage(playlist([evil], { mood: '@here ||spoiler||', title: '# Big <@1>' }), 'id')
+      .embeds?.[0];
+    const text = `${embed?.title}\n${embed?.description}`;
+    expect(text).not.toMatch(/(?<!\\)\*\*bold/);
+    expect(text).not.toContain('[x](https://evil.example)');
+    expect(text).not.toMatch(/@everyone|@here/);
+    expect(text).not.toMatch(/<@&?\d+>/);
+    expect(text).toContain('\\_Under\\_');
+  });
+
+  it('keeps search URLs with parentheses inside the markdown link', () => {
+    const t = track(1, 'Song (Live)', 'Band', 'https://open.spotify.com/search/Song%20(Live)%20Band');
+    expect(playlistMessage(playlist([t]), 'id').embeds?.[0]?.description).toContain(
+      '(https://open.spotify.com/search/Song%20%28Live%29%20Band)',
+    );
+  });
+
+  it('stays within every embed limit for 25 tracks with the longest names', () => {
+    const long = Array.from({ length: 25 }, (_, i) =>
+      track(
+        i,
+        `${'Very Long Song Title '.repeat(20)}${i}`,
+        'An Artist With A Name That Goes On '.repeat(5),
+        `https://open.spotify.com/search/${'x'.repeat(300)}`,
+      ),
+    );
+    const embed = playlistMessage(playlist(long, { title: 'T'.repeat(400), mood: 'm'.repeat(200) }), 'id')
+      .embeds?.[0];
+    if (!embed) throw new Error('no embed');
+    expect(embed.title?.length).toBeLessThanOrEqual(EMBED_LIMITS.title);
+    expect(embed.description?.length).toBeLessThanOrEqual(EMBED_LIMITS.description);
+    expect(embedSize(embed)).toBeLessThanOrEqual(EMBED_LIMITS.total);
+    expect(embed.description).toMatch(/…and \d+ more$/);
+    // never half a link
+    expect((embed.description?.match(/\]\(/g) ?? []).length).toBe(
+      (embed.description?.match(/\)\s—/g) ?? []).length,
+    );
+  });
+
+  it('an error is a plain message that replaces the placeholder and pings nobody', () => {
+    expect(failureMessage('Spotify is busy')).toEqual({
+      content: 'Spotify is busy',
+      embeds: [],
+      components: [],
+      allowed_mentions: { parse: [] },
+    });
+  });
+
+  it('escapeText cuts long text with an ellipsis', () => {
+    expect(escapeText('abcdef', 4)).toBe('abc…');
+  });
+});

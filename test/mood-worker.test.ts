@@ -1,0 +1,221 @@
+/** The worker's policies on real Redis + BullMQ, with a recording responder standing in for a platform. */
+import { Queue, type Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MoodError, MoodErrorCode } from '../core/errors.ts';
+import type { Recommender } from '../core/recommend.ts';
+import type { MoodRequest, Playlist } from '../core/types.ts';
+import { type MoodJobData, moodJobId, QUEUES } from '../workers/jobs.ts';
+import { createMoodQueue, type MoodQueue } from '../workers/mood-queue.ts';
+import { createMoodWorker } from '../workers/mood-worker.ts';
+import { createPlaylistContexts } from '../workers/playlist-context.ts';
+import { checkEvictionPolicy } from '../workers/redis.ts';
+import type { Responder } from '../workers/responder.ts';
+import { dropPrefix, REDIS_URL, testPrefix } from './support/redis.ts';
+
+type Target = Extract<MoodJobData['target'], { platform: 'discord' }>;
+
+const playlistFor = (request: MoodRequest): Playlist => ({
+  title: 'T',
+  description: '',
+  mood: request.text,
+  tracks: [],
+  providers: { embedder: 'e', writer: 'w', links: 'l' },
+  timings: { total: 1 },
+});
+
+function job(id: string, overrides: Partial<MoodJobData> = {}): MoodJobData {
+  return {
+    v: 1,
+    kind: 'mood',
+    mood: 'rainy sunday',
+    size: 5,
+    userId: '1',
+    groupId: null,
+    requestedAt: Date.now(),
+    target: {
+      platform: 'discord',
+      applicationId: '100000000000000001',
+      interactionId: id,
+      token: 't'.repeat(40),
+      ephemeral: false,
+    },
+    ...overrides,
+  };
+}
+
+let prefix: string;
+let producer: Redis;
+let consumer: Redis;
+let queue: MoodQueue;
+let worker: Worker | undefined;
+const delivered: { id: string; mood: string }[] = [];
+const failed: { id: string; message: string }[] = [];
+
+const responder: Responder<Target> = {
+  deadline: (_t, requestedAt) => requestedAt + 15 * 60_000,
+  deliver: async (t, d) => {
+    delivered.push({ id: t.interactionId, mood: d.playlist.mood });
+  },
+  fail: async (t, message) => {
+    failed.push({ id: t.interactionId, message });
+  },
+};
+
+function startWorker(recommend: (r: MoodRequest) => Promise<Playlist>) {
+  const recommender: Recommender = { recommend };
+  worker = createMoodWorker({
+    connection: consumer,
+    recommender,
+    responders: { discord: responder },
+    contexts: createPlaylistContexts(consumer),
+    concurrency: 2,
+    lockMs: 5_000,
+    log: pino({ level: 'silent' }),
+    prefix,
+  });
+  return worker;
+}
+
+async function settled(count: number) {
+  const deadline = Date.now() + 20_000;
+  while (delivered.length + failed.length < count && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+}
+
+beforeEach(() => {
+  prefix = testPrefix();
+  producer = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  consumer = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  queue = createMoodQueue(producer, { attempts: 3, prefix });
+  delivered.length = 0;
+  failed.length = 0;
+});
+
+afterEach(async () => {
+  await worker?.close();
+  worker = undefined;
+  await queue.close();
+  producer.disconnect();
+  consumer.disconnect();
+  await dropPrefix(prefix);
+});
+
+describe('mood worker', () => {
+  it('answers each job once, and a second delivery of the same interaction enqueues nothing', async () => {
+    startWorker(async (r) => playlistFor(r));
+    const data = job('200000000000000001');
+    expect(await queue.enqueue(moodJobId(data.target, '200000000000000001'), data)).toBe('enqueued');
+    expect(await queue.enqueue(moodJobId(data.target, '200000000000000001'), data)).toBe('duplicate');
+    await settled(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(delivered).toEqual([{ id: '200000000000000001', mood: 'rainy sunday' }]);
+    expect(await queue.enqueue(moodJobId(data.target, '200000000000000001'), data)).toBe('duplicate');
+  });
+
+  it('retries a model hiccup and delivers once it recovers', async () => {
+    let calls = 0;
+    startWorker(async (r) => {
+      calls++;
+      if (calls === 1) throw new MoodError(MoodErrorCode.EmbeddingUnavailable, 'down', { retryable: true });
+      return playlistFor(r);
+    });
+    // Short backoff so the test does not wait the production 2 s.
+    const q = new Queue(QUEUES.mood, { connection: producer, prefix });
+    await q.add('mood', job('200000000000000002'), { jobId: 'discord-2', attempts: 3, backoff: 50 });
+    await settled(1);
+    await q.close();
+    expect(calls).toBe(2);
+    expect(delivered.map((d) => d.id)).toEqual(['200000000000000002']);
+    expect(failed).toEqual([]);
+  });
+
+  it('ends with one friendly message when the model stays down, never a stack trace', async () => {
+    startWorker(async () => {
+      throw new MoodError(MoodErrorCode.EmbeddingUnavailable, 'ECONNREFUSED 10.0.0.1 at Socket…', {
+        retryable: true,
+      });
+    });
+    const q = new Queue(QUEUES.mood, { connection: producer, prefix });
+    await q.add('mood', job('200000000000000003'), { jobId: 'discord-3', attempts: 2, backoff: 50 });
+    await settled(1);
+    await new Promise((r) => setTimeout(r, 300));
+    await q.close();
+    expect(failed).toEqual([
+      {
+        id: '200000000000000003',
+        message: 'The music brain is unavailable right now. Please try again in a minute.',
+      },
+    ]);
+  });
+
+  it('a permanent failure is answered at once, without retries', async () => {
+    let calls = 0;
+    startWorker(async () => {
+      calls++;
+      throw new MoodError(MoodErrorCode.MoodNotUnderstood, 'no words');
+    });
+    await queue.enqueue('discord-4', job('200000000000000004'));
+    await settled(1);
+    expect(calls).toBe(1);
+    expect(failed[0]?.message).toMatch(/could not find words I understand/);
+  });
+
+  it('does not attempt a job whose reply window has closed', async () => {
+    let calls = 0;
+    startWorker(async (r) => {
+      calls++;
+      return playlistFor(r);
+    });
+    await queue.enqueue('discord-5', job('200000000000000005', { requestedAt: Date.now() - 16 * 60_000 }));
+    await queue.enqueue('discord-6', job('200000000000000006'));
+    await settled(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls).toBe(1);
+    expect(delivered.map((d) => d.id)).toEqual(['200000000000000006']);
+    expect(failed).toEqual([]);
+  });
+
+  it('drops a malformed or forged job pushed straight into Redis, and keeps working', async () => {
+    startWorker(async (r) => playlistFor(r));
+    const q = new Queue(QUEUES.mood, { connection: producer, prefix });
+    const bad = await q.add('mood', {
+      v: 1,
+      kind: 'mood',
+      mood: 'x',
+      target: { platform: 'discord', token: 'short' },
+    });
+    await queue.enqueue('discord-7', job('200000000000000007'));
+    await settled(1);
+    const state = await bad.getState();
+    await q.close();
+    expect(state).toBe('failed');
+    expect(delivered.map((d) => d.id)).toEqual(['200000000000000007']);
+  });
+
+  it('the producer refuses an invalid payload before it reaches Redis', async () => {
+    await expect(queue.enqueue('discord-8', { ...job('200000000000000008'), size: 500 })).rejects.toThrow();
+    expect(await queue.depth()).toBe(0);
+  });
+});
+
+describe('Redis eviction policy check', () => {
+  const fakeRedis = (policy: string) =>
+    ({ config: async () => ['maxmemory-policy', policy] }) as unknown as Redis;
+  const log = { warn: () => {} };
+
+  it('accepts noeviction and refuses anything else with a clear message', async () => {
+    await expect(checkEvictionPolicy(fakeRedis('noeviction'), 'refuse', log)).resolves.toBeUndefined();
+    await expect(checkEvictionPolicy(fakeRedis('allkeys-lru'), 'refuse', log)).rejects.toThrow(
+      /maxmemory-policy is "allkeys-lru".*noeviction/s,
+    );
+    await expect(checkEvictionPolicy(fakeRedis('allkeys-lru'), 'warn', log)).resolves.toBeUndefined();
+  });
+
+  it('the local Redis is noeviction', async () => {
+    const redis = new Redis(REDIS_URL);
+    await expect(checkEvictionPolicy(redis, 'refuse', log)).resolves.toBeUndefined();
+    redis.disconnect();
+  });
+});

@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A BullMQ key prefix of its own per test, so tests sharing one Redis never see each other's jobs. */
+export function testPrefix(): string {
+  return `sm-test-${randomBytes(4).toString('hex')}`;
+}
+
+/** Deletes every key under a prefix. */
+export async function dropPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

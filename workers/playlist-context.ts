@@ -1,0 +1,40 @@
+/**
+ * What a playlist's buttons need later: the mood, the size and the songs already shown. Kept in Redis
+ * for a day under a short random id that fits in a Discord custom_id / Slack action value.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+
+const PlaylistContext = z.object({
+  mood: z.string(),
+  size: z.number().int(),
+  songIds: z.array(z.string()),
+  ephemeral: z.boolean(),
+});
+export type PlaylistContext = z.infer<typeof PlaylistContext>;
+
+const TTL_SECONDS = 24 * 3600;
+const key = (id: string) => `sonic-mood:playlist:${id}`;
+
+export interface PlaylistContexts {
+  save(context: PlaylistContext): Promise<string>;
+  load(id: string): Promise<PlaylistContext | undefined>;
+}
+
+export function createPlaylistContexts(redis: Redis): PlaylistContexts {
+  return {
+    async save(context) {
+      const id = randomBytes(9).toString('base64url');
+      await redis.set(key(id), JSON.stringify(context), 'EX', TTL_SECONDS);
+      return id;
+    },
+    async load(id) {
+      if (!/^[\w-]{1,32}$/.test(id)) return undefined;
+      const raw = await redis.get(key(id));
+      if (!raw) return undefined;
+      const parsed = PlaylistContext.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : undefined;
+    },
+  };
+}

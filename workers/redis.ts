@@ -1,0 +1,47 @@
+/** Redis connections for BullMQ, set up the way its production guide asks. */
+import { Redis } from 'ioredis';
+import { MoodError, MoodErrorCode } from '../core/errors.ts';
+
+export type RedisRole = 'worker' | 'producer';
+
+/**
+ * Workers block on Redis and must never give up a command (`maxRetriesPerRequest: null`); producers (bots)
+ * fail fast instead of queueing commands while Redis is away, so a user hears "try again" at once.
+ */
+export function connectRedis(url: string, role: RedisRole): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    enableOfflineQueue: role === 'worker',
+    lazyConnect: false,
+  });
+}
+
+/**
+ * BullMQ keeps jobs as ordinary keys: under any eviction policy but `noeviction`, a full Redis silently
+ * deletes queued jobs. We refuse to start on such a Redis (losing a user's request is worse than not
+ * starting), unless configured to only warn; a managed Redis that forbids CONFIG GET gets a warning.
+ */
+export async function checkEvictionPolicy(
+  redis: Redis,
+  mode: 'refuse' | 'warn',
+  log: { warn(obj: object, msg: string): void },
+): Promise<void> {
+  let policy: string | undefined;
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    policy = reply[1];
+  } catch {
+    log.warn({}, 'could not read Redis maxmemory-policy (CONFIG GET refused); make sure it is noeviction');
+    return;
+  }
+  if (policy === 'noeviction') return;
+  const message =
+    `Redis maxmemory-policy is "${policy}": Redis may evict queued jobs. ` +
+    'Set it to noeviction (redis.conf or CONFIG SET maxmemory-policy noeviction), ' +
+    'or set REDIS_EVICTION_CHECK=warn to run anyway.';
+  if (mode === 'warn') {
+    log.warn({ policy }, message);
+    return;
+  }
+  throw new MoodError(MoodErrorCode.ConfigInvalid, message);
+}
