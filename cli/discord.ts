@@ -11,14 +11,10 @@ import { connectRedis } from '../workers/redis.ts';
 import type { Logger } from './logger.ts';
 import { onShutdown } from './shutdown.ts';
 
-export async function runDiscordBot(
-  config: Config,
-  log: Logger,
-  options: { prefix?: string } = {},
-): Promise<Client> {
+export async function runDiscordBot(config: Config, log: Logger): Promise<Client> {
   requireSettings(config, 'discord');
   const redis = connectRedis(config.queue.redisUrl, 'producer');
-  const queue = createMoodQueue(redis, { attempts: config.queue.attempts, prefix: options.prefix });
+  const queue = createMoodQueue(redis, { attempts: config.queue.attempts, prefix: config.queue.prefix });
   // Slash commands need no privileged intents; Guilds is what discord.js needs to resolve interactions.
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.discord.apiUrl } });
   attachDiscordBot(client, {
@@ -26,7 +22,7 @@ export async function runDiscordBot(
     limits: createRequestLimits(redis, {
       cooldownSeconds: config.queue.cooldownSeconds,
       groupHourlyCap: config.queue.groupHourlyCap,
-      keyPrefix: options.prefix ? `${options.prefix}:limit` : undefined,
+      keyPrefix: `${config.queue.prefix}:limit`,
     }),
     contexts: createPlaylistContexts(redis),
     log,

@@ -1,6 +1,4 @@
 /** `sonic-mood worker`: consumes the `mood` queue and answers on each platform through its responder. */
-import { REST } from '@discordjs/rest';
-import { createDiscordResponder } from '../bots/discord/responder.ts';
 import type { Config } from '../core/config.ts';
 import { activeModel } from '../db/embedding-models.ts';
 import { createMoodWorker } from '../workers/mood-worker.ts';
@@ -9,29 +7,25 @@ import { checkEvictionPolicy, connectRedis } from '../workers/redis.ts';
 import { openApp } from './app.ts';
 import { ensureCatalogReady } from './catalog-setup.ts';
 import type { Logger } from './logger.ts';
+import { platformResponders } from './responders.ts';
 import { onShutdown } from './shutdown.ts';
 
-export async function runWorker(
-  config: Config,
-  log: Logger,
-  options: { prefix?: string } = {},
-): Promise<void> {
+export async function runWorker(config: Config, log: Logger): Promise<void> {
   const redis = connectRedis(config.queue.redisUrl, 'worker');
   await checkEvictionPolicy(redis, config.queue.evictionCheck, log);
   const app = await openApp(config, log);
   // A fresh install (no live model yet) gets the demo catalog; a live catalog is the re-index's business.
   if (!(await activeModel(app.db))) await ensureCatalogReady(app.db, app.providers.embedder, log);
 
-  const discordRest = new REST({ api: config.discord.apiUrl, version: '10' });
   const worker = createMoodWorker({
     connection: redis,
     recommender: app.recommender,
-    responders: { discord: createDiscordResponder(discordRest, log) },
+    responders: platformResponders(config, log),
     contexts: createPlaylistContexts(redis),
     concurrency: config.queue.concurrency,
     lockMs: config.queue.lockMs,
     log,
-    prefix: options.prefix,
+    prefix: config.queue.prefix,
   });
   await worker.waitUntilReady();
   log.info({ concurrency: config.queue.concurrency }, 'worker ready');

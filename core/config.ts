@@ -51,6 +51,8 @@ const EnvSchema = z.object({
 
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** Refuse to run on a Redis that may evict keys (BullMQ loses jobs); `warn` only logs. */
+  /** BullMQ key prefix: lets several deployments (or test runs) share one Redis. */
+  QUEUE_PREFIX: z.string().regex(/^[\w-]{1,40}$/).default('sonic-mood'),
   REDIS_EVICTION_CHECK: z.enum(['refuse', 'warn']).default('refuse'),
   WORKER_CONCURRENCY: int(1, 64).default(4),
   JOB_ATTEMPTS: int(1, 10).default(3),
@@ -62,6 +64,14 @@ const EnvSchema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
   DISCORD_API_URL: z.url().default('https://discord.com/api'),
+
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  /** App-level token (xapp-…) for Socket Mode. */
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_MODE: z.enum(['socket', 'http']).default('socket'),
+  SLACK_PORT: int(1, 65535).default(3000),
+  SLACK_API_URL: z.url().default('https://slack.com/api/'),
 });
 
 /** Every environment variable the configuration reads (documented in `.env.example`). */
@@ -94,6 +104,7 @@ export interface Config {
   };
   readonly queue: {
     readonly redisUrl: string;
+    readonly prefix: string;
     readonly evictionCheck: 'refuse' | 'warn';
     readonly concurrency: number;
     readonly attempts: number;
@@ -104,6 +115,14 @@ export interface Config {
   readonly discord: {
     readonly token: string | undefined;
     readonly applicationId: string | undefined;
+    readonly apiUrl: string;
+  };
+  readonly slack: {
+    readonly botToken: string | undefined;
+    readonly signingSecret: string | undefined;
+    readonly appToken: string | undefined;
+    readonly mode: 'socket' | 'http';
+    readonly port: number;
     readonly apiUrl: string;
   };
   readonly spotify: {
@@ -170,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     queue: {
       redisUrl: e.REDIS_URL,
+      prefix: e.QUEUE_PREFIX,
       evictionCheck: e.REDIS_EVICTION_CHECK,
       concurrency: e.WORKER_CONCURRENCY,
       attempts: e.JOB_ATTEMPTS,
@@ -181,6 +201,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       token: e.DISCORD_TOKEN,
       applicationId: e.DISCORD_APPLICATION_ID,
       apiUrl: e.DISCORD_API_URL,
+    },
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      mode: e.SLACK_MODE,
+      port: e.SLACK_PORT,
+      apiUrl: e.SLACK_API_URL,
     },
     spotify: {
       clientId: e.SPOTIFY_CLIENT_ID,
@@ -197,10 +225,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** Settings a process cannot run without, by the environment variable a user sets. */
-const REQUIRED: Record<'discord', readonly (readonly [string, (c: Config) => unknown])[]> = {
+const REQUIRED: Record<'discord' | 'slack', readonly (readonly [string, (c: Config) => unknown])[]> = {
   discord: [
     ['DISCORD_TOKEN', (c) => c.discord.token],
     ['DISCORD_APPLICATION_ID', (c) => c.discord.applicationId],
+  ],
+  slack: [
+    ['SLACK_BOT_TOKEN', (c) => c.slack.botToken],
+    ['SLACK_SIGNING_SECRET', (c) => c.slack.signingSecret],
+    // Socket Mode connects with the app-level token; HTTP mode needs none.
+    ['SLACK_APP_TOKEN', (c) => c.slack.mode === 'http' || c.slack.appToken],
   ],
 };
 
