@@ -15,6 +15,7 @@ import { type ProgressListener, withStagingTable } from './staging.ts';
 export interface CatalogIngestReport {
   readonly read: number;
   readonly duplicates: number;
+  /** Songs inserted or changed; a re-ingest of the same file writes none. */
   readonly songsUpserted: number;
   readonly malformed: MalformedLines;
 }
@@ -180,6 +181,9 @@ export async function ingestCatalog(
                name = EXCLUDED.name, artist = EXCLUDED.artist, year = EXCLUDED.year, genre = EXCLUDED.genre,
                tags = EXCLUDED.tags, lyrics = coalesce(EXCLUDED.lyrics, s.lyrics),
                popularity_score = EXCLUDED.popularity_score, match_key = EXCLUDED.match_key, updated_at = now()
+             WHERE (s.name, s.artist, s.year, s.genre, s.tags, s.popularity_score, s.lyrics)
+                   IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.artist, EXCLUDED.year, EXCLUDED.genre, EXCLUDED.tags,
+                                     EXCLUDED.popularity_score, coalesce(EXCLUDED.lyrics, s.lyrics))
              RETURNING 1)
            SELECT count(*) AS n FROM up`,
         )

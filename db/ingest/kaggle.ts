@@ -17,6 +17,7 @@ export interface KaggleIngestReport {
     malformed: MalformedLines;
   };
   readonly interactions: { read: number; unknownSong: number; malformed: MalformedLines };
+  /** Songs inserted or changed; a re-ingest of the same data writes none. */
   readonly songsUpserted: number;
 }
 
@@ -122,6 +123,10 @@ export async function ingestKaggle(
              interactions_count = EXCLUDED.interactions_count, unique_users = EXCLUDED.unique_users,
              avg_interactions_per_user = EXCLUDED.avg_interactions_per_user,
              popularity_score = EXCLUDED.popularity_score, updated_at = now()
+           -- Unchanged rows are not rewritten: a re-ingest of 12M songs would otherwise double the table.
+           WHERE (s.name, s.artist, s.interactions_count, s.unique_users, s.popularity_score)
+                 IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.artist, EXCLUDED.interactions_count,
+                                   EXCLUDED.unique_users, EXCLUDED.popularity_score)
            RETURNING 1)
            SELECT count(*) AS n FROM up`,
           )
