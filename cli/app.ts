@@ -1,5 +1,6 @@
 /** Composes the product from configuration: database, model providers, link resolver, recommender. */
 import type { Config } from '../core/config.ts';
+import type { LinkCache } from '../core/ports.ts';
 import { createModelProviders, type ModelProviders } from '../core/providers.ts';
 import { createRecommender, type Recommender } from '../core/recommend.ts';
 import { SpotifyLinkResolver } from '../core/spotify/resolver.ts';
@@ -7,6 +8,7 @@ import type { Database } from '../db/database.ts';
 import { createLinkCache } from '../db/link-cache.ts';
 import { openDatabase } from '../db/open.ts';
 import { createSongIndex } from '../db/song-index.ts';
+import type { Metrics } from '../workers/metrics.ts';
 import type { Logger } from './logger.ts';
 
 export interface App {
@@ -16,14 +18,19 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function openApp(config: Config, log: Logger): Promise<App> {
+export async function openApp(config: Config, log: Logger, metrics?: Metrics): Promise<App> {
   const [db, providers] = await Promise.all([
     openDatabase(config),
     createModelProviders(config, (stage, error) =>
       log.warn({ stage, err: errorSummary(error) }, 'remote writer failed; used the local one'),
     ),
   ]);
-  const links = new SpotifyLinkResolver({ config: config.spotify, cache: createLinkCache(db), log });
+  const cache = createLinkCache(db);
+  const links = new SpotifyLinkResolver({
+    config: config.spotify,
+    cache: metrics ? countLookups(cache, metrics) : cache,
+    log,
+  });
   const recommender = createRecommender({
     ...providers,
     index: createSongIndex(db),
@@ -33,6 +40,18 @@ export async function openApp(config: Config, log: Logger): Promise<App> {
       log.warn({ stage, err: errorSummary(error) }, 'HyDE failed; searching by mood alone'),
   });
   return { db, providers, recommender, close: () => db.close() };
+}
+
+/** Counts cache hits and misses for the hit-rate metric. */
+function countLookups(cache: LinkCache, metrics: Metrics): LinkCache {
+  return {
+    async get(songIds) {
+      const found = await cache.get(songIds);
+      metrics.linkCache(found.size, songIds.length - found.size);
+      return found;
+    },
+    put: (entries, ttl) => cache.put(entries, ttl),
+  };
 }
 
 /** The message and code of an error, without stack or request details that could carry secrets. */

@@ -4,10 +4,12 @@ import { Client, GatewayIntentBits, Routes } from 'discord.js';
 import { attachDiscordBot } from '../bots/discord/bot.ts';
 import { COMMANDS } from '../bots/discord/commands.ts';
 import { type Config, requireSettings } from '../core/config.ts';
-import { createRequestLimits } from '../workers/limits.ts';
+import { createDeliveryGuard, createRequestLimits } from '../workers/limits.ts';
+import { createMetrics } from '../workers/metrics.ts';
 import { createMoodQueue } from '../workers/mood-queue.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
 import { connectRedis } from '../workers/redis.ts';
+import { startHealthServer } from './health-server.ts';
 import type { Logger } from './logger.ts';
 import { onShutdown } from './shutdown.ts';
 
@@ -25,11 +27,16 @@ export async function runDiscordBot(config: Config, log: Logger): Promise<Client
       keyPrefix: `${config.queue.prefix}:limit`,
     }),
     contexts: createPlaylistContexts(redis),
+    deliveries: createDeliveryGuard(redis, `${config.queue.prefix}:delivery`),
     log,
   });
+  const metrics = createMetrics();
+  metrics.trackQueueDepth('mood', () => queue.depth());
+  const health = await startHealthServer(config.queue.healthPort, { redis: () => redis.ping() }, metrics);
   client.once('clientReady', (c) => log.info({ user: c.user.tag }, 'discord bot ready'));
   onShutdown(log, [
     ['discord', () => client.destroy()],
+    ['health', () => health.close()],
     ['queue', () => queue.close()],
     ['redis', () => redis.quit()],
   ]);

@@ -1,11 +1,16 @@
 /** `sonic-mood worker`: consumes the `mood` queue and answers on each platform through its responder. */
+
+import { Queue } from 'bullmq';
 import type { Config } from '../core/config.ts';
 import { activeModel } from '../db/embedding-models.ts';
+import { QUEUES } from '../workers/jobs.ts';
+import { createMetrics } from '../workers/metrics.ts';
 import { createMoodWorker } from '../workers/mood-worker.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
 import { checkEvictionPolicy, connectRedis } from '../workers/redis.ts';
 import { openApp } from './app.ts';
 import { ensureCatalogReady } from './catalog-setup.ts';
+import { startHealthServer } from './health-server.ts';
 import type { Logger } from './logger.ts';
 import { platformResponders } from './responders.ts';
 import { onShutdown } from './shutdown.ts';
@@ -13,7 +18,8 @@ import { onShutdown } from './shutdown.ts';
 export async function runWorker(config: Config, log: Logger): Promise<void> {
   const redis = connectRedis(config.queue.redisUrl, 'worker');
   await checkEvictionPolicy(redis, config.queue.evictionCheck, log);
-  const app = await openApp(config, log);
+  const metrics = createMetrics();
+  const app = await openApp(config, log, metrics);
   // A fresh install (no live model yet) gets the demo catalog; a live catalog is the re-index's business.
   if (!(await activeModel(app.db))) await ensureCatalogReady(app.db, app.providers.embedder, log);
 
@@ -26,13 +32,23 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
     lockMs: config.queue.lockMs,
     log,
     prefix: config.queue.prefix,
+    metrics,
   });
   await worker.waitUntilReady();
+  const depthQueue = new Queue(QUEUES.mood, { connection: redis, prefix: config.queue.prefix });
+  metrics.trackQueueDepth(QUEUES.mood, () => depthQueue.count());
+  const health = await startHealthServer(
+    config.queue.healthPort,
+    { redis: () => redis.ping(), database: () => app.db.query('SELECT 1') },
+    metrics,
+  );
   log.info({ concurrency: config.queue.concurrency }, 'worker ready');
 
   onShutdown(log, [
     // close() lets in-flight jobs finish; a job it could not finish stays in Redis and another worker takes it.
     ['worker', () => worker.close()],
+    ['health', () => health.close()],
+    ['depth queue', () => depthQueue.close()],
     ['database', () => app.close()],
     ['redis', () => redis.quit()],
   ]);

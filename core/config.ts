@@ -52,12 +52,17 @@ const EnvSchema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** Refuse to run on a Redis that may evict keys (BullMQ loses jobs); `warn` only logs. */
   /** BullMQ key prefix: lets several deployments (or test runs) share one Redis. */
-  QUEUE_PREFIX: z.string().regex(/^[\w-]{1,40}$/).default('sonic-mood'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[\w-]{1,40}$/)
+    .default('sonic-mood'),
   REDIS_EVICTION_CHECK: z.enum(['refuse', 'warn']).default('refuse'),
   WORKER_CONCURRENCY: int(1, 64).default(4),
   JOB_ATTEMPTS: int(1, 10).default(3),
   /** How long a worker holds a job before others presume it dead and run it again. */
   WORKER_LOCK_MS: int(1000, 600_000).default(30_000),
+  /** Port of /healthz and /metrics in every long-running process; 0 turns them off. */
+  HEALTH_PORT: int(0, 65535).default(8080),
   COOLDOWN_SECONDS: int(0, 3600).default(10),
   GROUP_HOURLY_CAP: int(1, 100_000).default(120),
 
@@ -109,6 +114,7 @@ export interface Config {
     readonly concurrency: number;
     readonly attempts: number;
     readonly lockMs: number;
+    readonly healthPort: number;
     readonly cooldownSeconds: number;
     readonly groupHourlyCap: number;
   };
@@ -194,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.WORKER_CONCURRENCY,
       attempts: e.JOB_ATTEMPTS,
       lockMs: e.WORKER_LOCK_MS,
+      healthPort: e.HEALTH_PORT,
       cooldownSeconds: e.COOLDOWN_SECONDS,
       groupHourlyCap: e.GROUP_HOURLY_CAP,
     },

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { EMBED_LIMITS, escapeText, failureMessage, playlistButtons, playlistMessage } from '../bots/discord/render.ts';
+import {
+  EMBED_LIMITS,
+  escapeText,
+  failureMessage,
+  playlistButtons,
+  playlistMessage,
+} from '../bots/discord/render.ts';
 import type { Playlist, Track } from '../core/types.ts';
 
 const track = (

@@ -56,3 +56,21 @@ export function createRequestLimits(
     },
   };
 }
+
+/**
+ * Platforms redeliver events (Discord on a gateway resume, Slack on a slow ack). The first delivery of an
+ * interaction claims it; later ones are ignored before they can count against a cooldown or answer twice.
+ */
+export interface DeliveryGuard {
+  claim(platform: string, interactionKey: string): Promise<boolean>;
+}
+
+export function createDeliveryGuard(redis: Redis, keyPrefix = 'sonic-mood:delivery'): DeliveryGuard {
+  return {
+    async claim(platform, interactionKey) {
+      // An hour outlives every redelivery window (Discord tokens last 15 min, Slack retries within minutes).
+      const set = await redis.set(`${keyPrefix}:${platform}:${interactionKey}`, '1', 'EX', 3600, 'NX');
+      return set === 'OK';
+    },
+  };
+}

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { isMoodError, userMessage } from '../core/errors.ts';
 import type { Recommender } from '../core/recommend.ts';
 import { MoodJobData, type MoodJobResult, QUEUES } from './jobs.ts';
+import type { Metrics } from './metrics.ts';
 import type { PlaylistContexts } from './playlist-context.ts';
 import type { Responder, Responders } from './responder.ts';
 
@@ -21,6 +22,7 @@ export interface MoodWorkerOptions {
   readonly lockMs: number;
   readonly log: Logger;
   readonly prefix?: string;
+  readonly metrics?: Metrics;
 }
 
 export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, MoodJobResult> {
@@ -71,6 +73,7 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
     });
     // Delivery edits the one deferred reply, so a retry after a crash replaces it rather than adding one.
     await responder.deliver(data.target, { playlist, playlistId });
+    options.metrics?.stageTimings(playlist.timings);
     jobLog.info({ tracks: playlist.tracks.length, timings: playlist.timings }, 'playlist delivered');
     return {
       status: 'delivered',
@@ -80,7 +83,18 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
     };
   };
 
-  const worker = new Worker<unknown, MoodJobResult>(QUEUES.mood, process, {
+  const measured = async (job: Job<unknown, MoodJobResult>) => {
+    try {
+      const result = await process(job);
+      options.metrics?.jobFinished(QUEUES.mood, result.status);
+      return result;
+    } catch (error) {
+      options.metrics?.jobFinished(QUEUES.mood, 'error');
+      throw error;
+    }
+  };
+
+  const worker = new Worker<unknown, MoodJobResult>(QUEUES.mood, measured, {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,

@@ -13,7 +13,7 @@ import {
 import type { Logger } from 'pino';
 import { moodProblem, parseMood } from '../../core/mood-text.ts';
 import { type MoodJobData, moodJobId } from '../../workers/jobs.ts';
-import type { RequestLimits } from '../../workers/limits.ts';
+import type { DeliveryGuard, RequestLimits } from '../../workers/limits.ts';
 import type { MoodQueue } from '../../workers/mood-queue.ts';
 import type { PlaylistContexts } from '../../workers/playlist-context.ts';
 import { MOOD_SIZE, parseButtonId } from './commands.ts';
@@ -21,6 +21,7 @@ import { MOOD_SIZE, parseButtonId } from './commands.ts';
 export interface DiscordBotDeps {
   readonly queue: MoodQueue;
   readonly limits: RequestLimits;
+  readonly deliveries: DeliveryGuard;
   readonly contexts: PlaylistContexts;
   readonly log: Logger;
 }
@@ -46,6 +47,11 @@ export function attachDiscordBot(client: Client, deps: DiscordBotDeps): void {
 }
 
 export async function handleInteraction(interaction: Interaction, deps: DiscordBotDeps): Promise<void> {
+  if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+  if (!(await deps.deliveries.claim('discord', interaction.id))) {
+    deps.log.info({ interactionId: interaction.id }, 'repeated delivery ignored');
+    return;
+  }
   if (interaction.isChatInputCommand() && interaction.commandName === 'mood')
     return onMood(interaction, deps);
   if (interaction.isButton()) return onButton(interaction, deps);

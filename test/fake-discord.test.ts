@@ -1,0 +1,371 @@
+import { once } from 'node:events';
+import { DiscordAPIError, REST } from '@discordjs/rest';
+import {
+  type APIEmbed,
+  Client,
+  Events,
+  GatewayIntentBits,
+  type Interaction,
+  MessageFlags,
+  Routes,
+  SlashCommandBuilder,
+} from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_USER_ID, type FakeDiscord, startFakeDiscord } from './fakes/discord-server.ts';
+
+const BOT_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.fake.bot-token-for-tests';
+const APP_ID = '100000000000000001';
+const GUILD_ID = '300000000000000001';
+
+const EMBED: APIEmbed = {
+  title: 'Rainy Sunday Mix',
+  description: '**1.** Holocene — Bon Iver',
+  color: 0x1db954,
+};
+
+let fake: FakeDiscord;
+let client: Client;
+/** The worker's view: no token, no gateway, only the interaction webhook. */
+let rest: REST;
+
+function received(id: string): Promise<Interaction> {
+  return new Promise((resolve) => {
+    const listener = (interaction: Interaction) => {
+      if (interaction.id !== id) return;
+      client.off(Events.InteractionCreate, listener);
+      resolve(interaction);
+    };
+    client.on(Events.InteractionCreate, listener);
+  });
+}
+
+async function apiError(promise: Promise<unknown>): Promise<DiscordAPIError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof DiscordAPIError))
+    throw new Error(`expected a DiscordAPIError, got ${String(error)}`);
+  return error;
+}
+
+beforeAll(async () => {
+  fake = await startFakeDiscord({
+    botToken: BOT_TOKEN,
+    applicationId: APP_ID,
+    guilds: [GUILD_ID],
+    heartbeatIntervalMs: 200,
+  });
+  client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: fake.restUrl },
+    waitGuildTimeout: 100,
+  });
+  const ready = once(client, Events.ClientReady);
+  await client.login(BOT_TOKEN);
+  await ready;
+  rest = new REST({ api: fake.restUrl, version: '10' });
+});
+
+afterAll(async () => {
+  await client?.destroy();
+  await fake?.close();
+});
+
+describe('fake Discord against discord.js', () => {
+  it('serves gateway/bot to the bot token and readies the client over the gateway', () => {
+    const gatewayBot = fake.requests.find((r) => r.route === 'gatewayBot');
+    expect(gatewayBot?.headers.authorization).toBe(`Bot ${BOT_TOKEN}`);
+    expect(gatewayBot?.status).toBe(200);
+    expect(fake.identifies).toHaveLength(1);
+    expect(fake.identifies[0]?.intents).toBe(GatewayIntentBits.Guilds);
+    expect(fake.connections).toBe(1);
+    expect(client.user?.id).toBe(APP_ID);
+    expect(client.guilds.cache.get(GUILD_ID)?.available).toBe(true);
+  });
+
+  it('refuses gateway/bot without the bot token', async () => {
+    const wrong = new REST({ api: fake.restUrl, version: '10' }).setToken('not-the-token');
+    const error = await apiError(wrong.get(Routes.gatewayBot()));
+    expect(error.status).toBe(401);
+    expect(error.code).toBe(0);
+  });
+
+  it('delivers /mood, records the deferral, and lets a tokenless REST edit the original', async () => {
+    const sent = fake.chatInput({
+      name: 'mood',
+      options: [{ name: 'mood', type: 3, value: 'rainy sunday' }],
+    });
+    expect(sent.token.length).toBeGreaterThanOrEqual(60);
+    const seen = received(sent.id);
+    fake.dispatchInteraction(sent);
+    const interaction = await seen;
+    if (!interaction.isChatInputCommand()) throw new Error('expected a chat input command');
+    expect(interaction.commandName).toBe('mood');
+    expect(interaction.options.getString('mood', true)).toBe('rainy sunday');
+    expect(interaction.guildId).toBe(GUILD_ID);
+    expect(interaction.user.id).toBe(FAKE_USER_ID);
+    expect(interaction.inCachedGuild()).toBe(true);
+
+    await interaction.deferReply();
+    expect(fake.callbacks).toContainEqual(
+      expect.objectContaining({ interactionId: sent.id, token: sent.token, type: 5, data: { flags: 0 } }),
+    );
+    const callbackRequest = fake.requests.find((r) => r.route === 'callback' && r.path.includes(sent.id));
+    expect(callbackRequest?.headers.authorization).toBeUndefined();
+    expect(fake.originalMessage(sent.token)?.flags).toBe(MessageFlags.Loading);
+
+    await rest.patch(Routes.webhookMessage(APP_ID, sent.token, '@original'), {
+      body: { content: '', embeds: [EMBED], allowed_mentions: { parse: [] } },
+      auth: false,
+    });
+    const original = fake.originalMessage(sent.token);
+    expect(original?.embeds[0]).toMatchObject(EMBED);
+    expect(original?.flags).toBe(0);
+    expect(fake.edits.at(-1)).toMatchObject({
+      applicationId: APP_ID,
+      token: sent.token,
+      messageId: '@original',
+    });
+    const editRequest = fake.requests.find((r) => r.route === 'edit' && r.status === 200);
+    expect(editRequest?.path).toContain('/messages/%40original');
+    expect(editRequest?.headers.authorization).toBeUndefined();
+
+    const again = await apiError(
+      rest.post(Routes.interactionCallback(sent.id, sent.token), { body: { type: 5 }, auth: false }),
+    );
+    expect(again.code).toBe(40060);
+  });
+
+  it('records ephemeral deferrals, answers with_response, and parses edits back into messages', async () => {
+    const second = fake.chatInput({
+      name: 'mood',
+      options: [{ name: 'mood', type: 3, value: 'late night drive' }],
+    });
+    const secondSeen = received(second.id);
+    fake.dispatchInteraction(second);
+    const live = await secondSeen;
+    if (!live.isChatInputCommand()) throw new Error('expected a chat input command');
+
+    const response = await live.deferReply({ flags: MessageFlags.Ephemeral, withResponse: true });
+    expect(fake.callbacks.at(-1)).toMatchObject({ type: 5, data: { flags: 64 }, withResponse: true });
+    expect(response.interaction.responseMessageLoading).toBe(true);
+    expect(response.interaction.responseMessageEphemeral).toBe(true);
+    expect(fake.originalMessage(second.token)?.flags).toBe(MessageFlags.Ephemeral | MessageFlags.Loading);
+
+    const message = await live.editReply({ content: 'Brewing your playlist…' });
+    expect(message.content).toBe('Brewing your playlist…');
+    expect(fake.originalMessage(second.token)?.flags).toBe(MessageFlags.Ephemeral);
+    expect((await live.fetchReply()).id).toBe(message.id);
+
+    const followUp = await live.followUp({ content: 'One more thing', flags: MessageFlags.Ephemeral });
+    expect(followUp.content).toBe('One more thing');
+    expect(fake.followUps.at(-1)?.message.flags).toBe(MessageFlags.Ephemeral);
+  });
+
+  it('delivers button presses on a known message and routes deferUpdate edits to it', async () => {
+    const command = fake.chatInput({ name: 'mood', options: [{ name: 'mood', type: 3, value: 'sunny' }] });
+    const commandSeen = received(command.id);
+    fake.dispatchInteraction(command);
+    const slash = await commandSeen;
+    if (!slash.isChatInputCommand()) throw new Error('expected a chat input command');
+    await slash.reply({
+      embeds: [EMBED],
+      components: [
+        { type: 1, components: [{ type: 2, style: 1, label: 'Another take', custom_id: 'sm:take:p1' }] },
+      ],
+    });
+    const messageId = fake.originalMessage(command.token)?.id;
+    expect(messageId).toBeDefined();
+
+    const press = fake.buttonPress({ customId: 'sm:take:p1', messageId });
+    const pressSeen = received(press.id);
+    fake.dispatchInteraction(press);
+    const button = await pressSeen;
+    if (!button.isButton()) throw new Error('expected a button');
+    expect(button.customId).toBe('sm:take:p1');
+    expect(button.message.id).toBe(messageId);
+    expect(button.message.embeds[0]?.title).toBe(EMBED.title);
+
+    await button.deferUpdate();
+    expect(fake.callbacks.at(-1)).toMatchObject({ interactionId: press.id, type: 6 });
+    await button.editReply({ content: 'Taking another look…', embeds: [] });
+    expect(fake.message(messageId ?? '')?.content).toBe('Taking another look…');
+  });
+
+  it('delivers a made-up button press and a DM command', async () => {
+    const press = fake.buttonPress({ customId: 'sm:like:p2' });
+    const pressSeen = received(press.id);
+    fake.dispatchInteraction(press);
+    const button = await pressSeen;
+    expect(button.isButton() && button.customId).toBe('sm:like:p2');
+
+    const dm = fake.chatInput({
+      name: 'mood',
+      guildId: null,
+      options: [{ name: 'mood', type: 3, value: 'calm' }],
+    });
+    const dmSeen = received(dm.id);
+    fake.dispatchInteraction(dm);
+    const inDm = await dmSeen;
+    expect(inDm.inGuild()).toBe(false);
+    expect(inDm.user.id).toBe(FAKE_USER_ID);
+  });
+
+  it('answers Unknown Webhook for expired or never-acknowledged tokens and Unknown interaction for callbacks', async () => {
+    const sent = fake.chatInput({ name: 'mood', options: [{ name: 'mood', type: 3, value: 'x' }] });
+    const edit = () =>
+      rest.patch(Routes.webhookMessage(APP_ID, sent.token, '@original'), {
+        body: { content: 'hi' },
+        auth: false,
+      });
+    expect((await apiError(edit())).code).toBe(10015);
+    await rest.post(Routes.interactionCallback(sent.id, sent.token), { body: { type: 5 }, auth: false });
+    await edit();
+    fake.expireToken(sent.token);
+    const expired = await apiError(edit());
+    expect(expired.code).toBe(10015);
+    expect(expired.status).toBe(404);
+
+    const unknown = await apiError(
+      rest.post(Routes.interactionCallback('1', 'not-a-token'), { body: { type: 5 }, auth: false }),
+    );
+    expect(unknown.code).toBe(10062);
+  });
+
+  it('enforces the 3-second callback window', async () => {
+    const strict = await startFakeDiscord({
+      botToken: BOT_TOKEN,
+      applicationId: APP_ID,
+      callbackDeadlineMs: 30,
+    });
+    try {
+      const late = strict.chatInput({ name: 'mood', options: [{ name: 'mood', type: 3, value: 'late' }] });
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      const error = await apiError(
+        new REST({ api: strict.restUrl, version: '10' }).post(
+          Routes.interactionCallback(late.id, late.token),
+          {
+            body: { type: 5 },
+            auth: false,
+          },
+        ),
+      );
+      expect(error.code).toBe(10062);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('has @discordjs/rest retry a 429 after Retry-After and a 500 at once', async () => {
+    const sent = fake.chatInput({ name: 'mood', options: [{ name: 'mood', type: 3, value: 'retry' }] });
+    await rest.post(Routes.interactionCallback(sent.id, sent.token), { body: { type: 5 }, auth: false });
+    fake.failNext('edit', { status: 429, retryAfter: 1 });
+    const started = Date.now();
+    await rest.patch(Routes.webhookMessage(APP_ID, sent.token, '@original'), {
+      body: { embeds: [EMBED] },
+      auth: false,
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    const attempts = fake.requests.filter((r) => r.route === 'edit' && r.path.includes(sent.token));
+    expect(attempts.map((r) => r.status)).toEqual([429, 200]);
+    expect(fake.originalMessage(sent.token)?.embeds[0]?.title).toBe(EMBED.title);
+
+    fake.failNext('edit', { status: 500 });
+    await rest.patch(Routes.webhookMessage(APP_ID, sent.token, '@original'), {
+      body: { content: 'second' },
+      auth: false,
+    });
+    expect(fake.originalMessage(sent.token)?.content).toBe('second');
+  });
+
+  it('rejects messages over Discord limits with Invalid Form Body', async () => {
+    const sent = fake.chatInput({ name: 'mood', options: [{ name: 'mood', type: 3, value: 'long' }] });
+    await rest.post(Routes.interactionCallback(sent.id, sent.token), { body: { type: 5 }, auth: false });
+    const error = await apiError(
+      rest.patch(Routes.webhookMessage(APP_ID, sent.token, '@original'), {
+        body: { embeds: [{ title: 'x', description: 'y'.repeat(4097) }] },
+        auth: false,
+      }),
+    );
+    expect(error.code).toBe(50035);
+    expect(error.message).toContain('embeds[0].description[BASE_TYPE_MAX_LENGTH]');
+    const empty = await apiError(
+      rest.patch(Routes.webhookMessage(APP_ID, sent.token, '@original'), {
+        body: { content: '', embeds: [] },
+        auth: false,
+      }),
+    );
+    expect(empty.code).toBe(50006);
+  });
+
+  it('records guild command registration with the bot token and keeps ids across re-registration', async () => {
+    const mood = new SlashCommandBuilder()
+      .setName('mood')
+      .setDescription('Get a playlist for a mood')
+      .addStringOption((o) => o.setName('mood').setDescription('The mood').setRequired(true))
+      .addIntegerOption((o) => o.setName('size').setDescription('How many songs'));
+    const bot = new REST({ api: fake.restUrl, version: '10' }).setToken(BOT_TOKEN);
+    const first = await bot.put(Routes.applicationGuildCommands(APP_ID, GUILD_ID), { body: [mood.toJSON()] });
+    const second = await bot.put(Routes.applicationGuildCommands(APP_ID, GUILD_ID), {
+      body: [mood.toJSON()],
+    });
+    expect(fake.commandPuts).toHaveLength(2);
+    expect(fake.commandPuts[0]).toMatchObject({ applicationId: APP_ID, guildId: GUILD_ID });
+    expect(fake.commandPuts[0]?.commands.map((c) => c.name)).toEqual(['mood']);
+    expect(first).toEqual([expect.objectContaining({ name: 'mood', guild_id: GUILD_ID })]);
+    expect(fake.commandPuts[1]?.commands[0]?.id).toBe(fake.commandPuts[0]?.commands[0]?.id);
+    expect(second).toHaveLength(1);
+    expect(fake.chatInput({ name: 'mood', guildId: GUILD_ID }).data.id).toBe(
+      fake.commandPuts[0]?.commands[0]?.id,
+    );
+
+    const wrongOrder = { ...mood.toJSON(), options: [...(mood.toJSON().options ?? [])].reverse() };
+    const invalid = await apiError(bot.put(Routes.applicationCommands(APP_ID), { body: [wrongOrder] }));
+    expect(invalid.code).toBe(50035);
+    const unauthorized = await apiError(
+      new REST({ api: fake.restUrl, version: '10' })
+        .setToken('wrong')
+        .put(Routes.applicationCommands(APP_ID), { body: [] }),
+    );
+    expect(unauthorized.status).toBe(401);
+  });
+
+  it('records unexpected calls as 404s', async () => {
+    const error = await apiError(rest.get(Routes.channel('123'), { auth: false }));
+    expect(error.status).toBe(404);
+    expect(fake.requests.at(-1)).toMatchObject({ route: 'unknown', method: 'GET', status: 404 });
+  });
+
+  it('lets the client resume after RECONNECT, replaying what it missed exactly once', async () => {
+    const seen: string[] = [];
+    const listener = (interaction: Interaction) => void seen.push(interaction.id);
+    client.on(Events.InteractionCreate, listener);
+    try {
+      fake.requestReconnect();
+      await fake.waitFor(() => fake.connections === 0);
+      const missed = fake.dispatchInteraction(
+        fake.chatInput({ name: 'mood', options: [{ name: 'mood', type: 3, value: 'while away' }] }),
+      );
+      await fake.waitFor(() => fake.resumes.find((r) => r.accepted));
+      const after = fake.dispatchInteraction(
+        fake.chatInput({ name: 'mood', options: [{ name: 'mood', type: 3, value: 'after resume' }] }),
+      );
+      await fake.waitFor(() => seen.includes(after.id));
+      expect(seen).toEqual([missed.id, after.id]);
+      expect(fake.identifies).toHaveLength(1);
+      await fake.waitFor(() => client.ws.ping >= 0);
+    } finally {
+      client.off(Events.InteractionCreate, listener);
+    }
+  });
+
+  it('makes login fail with TokenInvalid for a wrong token', async () => {
+    const intruder = new Client({ intents: [], rest: { api: fake.restUrl } });
+    try {
+      await expect(intruder.login('wrong-token')).rejects.toThrow(/invalid token/i);
+    } finally {
+      await intruder.destroy();
+    }
+  });
+});

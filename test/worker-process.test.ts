@@ -1,0 +1,114 @@
+/**
+ * The worker as users run it: `node bin/sonic-mood.js worker` (the container's entrypoint), against local
+ * PostgreSQL, Redis, a fake Discord and a slowed-down fake Spotify. Killed mid-job, the job completes on a
+ * fresh worker with exactly one reply.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeSpotify, startFakeSpotify } from './fakes/spotify-server.ts';
+import { type DiscordStack, startDiscordStack } from './support/discord-stack.ts';
+
+let stack: DiscordStack;
+let spotify: FakeSpotify;
+const children: ChildProcess[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startWorkerProcess(
+  healthPort: number,
+): Promise<{ child: ChildProcess; output: () => string }> {
+  let output = '';
+  const child = spawn('node', ['bin/sonic-mood.js', 'worker'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: stack.database.url,
+      SONIC_MOOD_DATA_DIR: '.sonic-mood',
+      QUEUE_PREFIX: stack.prefix,
+      DISCORD_API_URL: stack.fake.restUrl,
+      SPOTIFY_CLIENT_ID: 'id',
+      SPOTIFY_CLIENT_SECRET: 'secret',
+      SPOTIFY_API_URL: spotify.apiUrl,
+      SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
+      SPOTIFY_CONCURRENCY: '1',
+      SPOTIFY_TIMEOUT_MS: '10000',
+      WORKER_LOCK_MS: '2000',
+      HEALTH_PORT: String(healthPort),
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('worker ready')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, output: () => output };
+}
+
+beforeAll(async () => {
+  [stack, spotify] = await Promise.all([
+    startDiscordStack(),
+    startFakeSpotify({ clientId: 'id', clientSecret: 'secret', searchDelayMs: 400 }),
+  ]);
+}, 180_000);
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all([stack?.close(), spotify?.close()]);
+});
+
+describe('sonic-mood worker (process)', () => {
+  it('serves /healthz and /metrics, and finishes a job on a new worker after being killed mid-job', async () => {
+    const port = await freePort();
+    const first = await startWorkerProcess(port);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true, checks: { redis: 'ok', database: 'ok' } });
+
+    const interaction = stack.fake.dispatchInteraction(
+      stack.fake.chatInput({
+        name: 'mood',
+        options: [
+          { name: 'mood', type: 3, value: 'rainy sunday, nostalgic but hopeful' },
+          { name: 'size', type: 4, value: 8 },
+        ],
+      }),
+    );
+    // The job is in the middle of its Spotify lookups (8 songs × 400 ms, one at a time): kill it there.
+    await stack.fake.waitFor(() => spotify.stats.searchCalls >= 2 || undefined, 30_000);
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    expect(stack.fake.edits.filter((e) => e.token === interaction.token)).toEqual([]);
+
+    const secondPort = await freePort();
+    const second = await startWorkerProcess(secondPort);
+    await stack.fake.waitFor(() => stack.fake.edits.find((e) => e.token === interaction.token), 60_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const edits = stack.fake.edits.filter((e) => e.token === interaction.token);
+    expect(edits).toHaveLength(1);
+    const description = String(stack.fake.originalMessage(interaction.token)?.embeds?.[0]?.description);
+    expect(description.match(/^\*\*\d+\.\*\* \[/gm)).toHaveLength(8);
+
+    const metrics = await (await fetch(`http://127.0.0.1:${secondPort}/metrics`)).text();
+    expect(metrics).toContain('sonic_mood_jobs_total{queue="mood",status="delivered"} 1');
+    expect(metrics).toMatch(/sonic_mood_stage_seconds_count\{stage="links"\} 1/);
+    expect(metrics).toMatch(/sonic_mood_queue_depth\{queue="mood"\} 0/);
+    expect(metrics).toMatch(/sonic_mood_link_cache_total\{result="(hit|miss)"\}/);
+
+    // SIGTERM: the worker closes cleanly and exits 0.
+    second.child.kill('SIGTERM');
+    const code = await new Promise((r) => second.child.once('exit', r));
+    expect(code).toBe(0);
+  }, 150_000);
+});
