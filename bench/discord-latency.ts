@@ -1,0 +1,53 @@
+/**
+ * `npm run bench:discord`: time from a Discord `/mood` interaction to its edited playlist message over the
+ * local stack (fake Discord, real discord.js bot, Redis/BullMQ, worker, core on native PostgreSQL).
+ * 50 interactions one after another, then 50 at once. Prints p50/p95/max.
+ */
+import { type DiscordStack, startDiscordStack } from '../test/support/discord-stack.ts';
+
+const MOODS = [
+  'heartbroken and crying',
+  'pump-up workout',
+  'rainy sunday, nostalgic but hopeful',
+  'late night drive through neon rain',
+  'calm and peaceful, to unwind',
+  'songs to scream along to in traffic',
+  'happy dance party',
+  'chill lo-fi study session',
+];
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function fire(stack: DiscordStack, i: number): Promise<number> {
+  const started = Date.now();
+  const interaction = stack.fake.dispatchInteraction(
+    stack.fake.chatInput({
+      name: 'mood',
+      options: [{ name: 'mood', type: 3, value: MOODS[i % MOODS.length] ?? 'sad' }],
+      userId: String(600000000000000000n + BigInt(i)),
+    }),
+  );
+  const edit = await stack.fake.waitFor(() => stack.fake.edits.find((e) => e.token === interaction.token), 120_000);
+  return edit.at - started;
+}
+
+const stack = await startDiscordStack();
+await stack.startWorker();
+try {
+  await fire(stack, 999); // warm-up: JIT, connection pools
+  const sequential: number[] = [];
+  for (let i = 0; i < 50; i++) sequential.push(await fire(stack, i));
+  const burst = await Promise.all(Array.from({ length: 50 }, (_, i) => fire(stack, 100 + i)));
+  const row = (name: string, values: number[]) => {
+    const s = [...values].sort((a, b) => a - b);
+    return `| ${name} | ${values.length} | ${percentile(s, 50)} | ${percentile(s, 95)} | ${s[s.length - 1]} |`;
+  };
+  console.log(`\nDiscord /mood → edited message, ms (worker concurrency ${stack.config.queue.concurrency})\n`);
+  console.log('| run | interactions | p50 | p95 | max |\n| --- | ---: | ---: | ---: | ---: |');
+  console.log(row('one at a time', sequential));
+  console.log(row('50 at once', burst));
+} finally {
+  await stack.close();
+}
