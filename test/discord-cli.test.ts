@@ -1,0 +1,66 @@
+/** The Discord processes' command lines: registration against the fake, and refusal without settings. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeDiscord, startFakeDiscord } from './fakes/discord-server.ts';
+
+const run = promisify(execFile);
+const TOKEN = 'register-test-token.XYZ';
+const APP = '310000000000000001';
+let fake: FakeDiscord;
+
+async function sonicMood(args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await run('node', ['bin/sonic-mood.js', ...args], {
+      env: { ...process.env, DISCORD_TOKEN: '', DISCORD_APPLICATION_ID: '', ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  fake = await startFakeDiscord({ botToken: TOKEN, applicationId: APP, guilds: ['410000000000000001'] });
+});
+afterAll(async () => fake?.close());
+
+describe('sonic-mood discord:register', () => {
+  it('registers /mood in one guild, with its options and limits', async () => {
+    const result = await sonicMood(['discord:register', '--guild', '410000000000000001'], {
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_APPLICATION_ID: APP,
+      DISCORD_API_URL: fake.restUrl,
+    });
+    expect(result.stdout).toContain('registered 1 command(s) in guild 410000000000000001');
+    const put = fake.commandPuts.at(-1);
+    expect(put?.guildId).toBe('410000000000000001');
+    const sent = put?.body as { name: string; options?: Record<string, unknown>[] }[] | undefined;
+    const mood = sent?.find((c) => c.name === 'mood');
+    expect(mood?.options?.map((o) => o.name)).toEqual(['mood', 'size', 'private']);
+    expect(mood?.options?.[0]).toMatchObject({ required: true, max_length: 200 });
+    expect(mood?.options?.[1]).toMatchObject({ min_value: 5, max_value: 25 });
+  });
+
+  it('registers globally without --guild', async () => {
+    const result = await sonicMood(['discord:register'], {
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_APPLICATION_ID: APP,
+      DISCORD_API_URL: fake.restUrl,
+    });
+    expect(result.stdout).toContain('globally');
+    expect(fake.commandPuts.at(-1)?.guildId).toBeNull();
+  });
+});
+
+describe('sonic-mood discord without settings', () => {
+  it('refuses to start and lists every missing variable, without a stack trace', async () => {
+    const result = await sonicMood(['discord'], {});
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('DISCORD_TOKEN: required');
+    expect(result.stderr).toContain('DISCORD_APPLICATION_ID: required');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
