@@ -26,7 +26,9 @@ export async function ensureCatalogReady(db: Database, embedder: Embedder, log: 
   const bar = progressBar('Embedding the catalog', 'songs');
   try {
     const { modelId, embedded } = await backfillEmbeddings(db, embedder, {
-      onProgress: ({ done, total }) => total > 0 && bar.update(done, total),
+      onProgress: ({ done, total }) => {
+        if (total > 0) bar.update(done, total);
+      },
     });
     if (embedded > 0) log.info({ embedded, model: embedder.model }, 'embedded songs');
     if (!live) {

@@ -9,12 +9,14 @@ import { ingestLyrics } from '../db/ingest/lyrics.ts';
 import type { MalformedLines } from '../db/ingest/records.ts';
 import type { IngestProgress } from '../db/ingest/staging.ts';
 import { openDatabase } from '../db/open.ts';
+import { reindex } from '../db/reindex.ts';
 import { errorSummary, openApp } from './app.ts';
 import { ensureCatalogReady } from './catalog-setup.ts';
 import { registerDiscordCommands, runDiscordBot } from './discord.ts';
 import { createLogger } from './logger.ts';
 import { progressBar } from './progress.ts';
 import { renderPlaylist } from './render.ts';
+import { runSlackBot } from './slack.ts';
 import { runWorker } from './worker.ts';
 
 const integer = (min: number, max: number) => (value: string) => {
@@ -124,6 +126,58 @@ ingest
   });
 
 program
+  .command('reindex')
+  .description('embed the catalog for a model, build its vector index and switch /mood to it')
+  .option('--model <name>', 'an OpenAI-compatible embedding model (default: the configured embedder)')
+  .option('--dimensions <n>', 'embedding dimensions for --model', integer(1, 4000))
+  .option('--full', 're-embed every song, not only those the model lacks')
+  .action(async (opts: { model?: string; dimensions?: number; full?: boolean }) => {
+    const config = loadConfig();
+    const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+    const app = await openApp(config, log);
+    const bar = progressBar('Re-indexing', 'songs');
+    try {
+      const name = opts.model
+        ? `openai:${opts.model}@${opts.dimensions ?? config.models.embeddingDimensions}`
+        : undefined;
+      const embedder = name
+        ? app.providers.embedderFor(name, opts.dimensions ?? config.models.embeddingDimensions)
+        : app.providers.embedder;
+      if (!embedder)
+        throw new MoodError(
+          'ConfigInvalid',
+          `Cannot embed with ${name}: set OPENAI_API_KEY (and OPENAI_BASE_URL).`,
+        );
+      let phase = '';
+      const outcome = await reindex(app.db, embedder, {
+        full: opts.full,
+        concurrency:
+          embedder === app.providers.embedder && config.models.embeddingProvider === 'local' ? 1 : 4,
+        onProgress: (p) => {
+          if (p.phase === 'embedding' && p.total > 0) bar.update(p.done, p.total);
+          if (p.phase !== 'embedding' && p.phase !== phase) {
+            bar.stop();
+            process.stderr.write(`${p.phase}…\n`);
+          }
+          phase = p.phase;
+        },
+      });
+      bar.stop();
+      if (outcome.status === 'switched') {
+        console.log(
+          `${outcome.model}: embedded ${outcome.embedded} songs in ${outcome.embedSeconds.toFixed(1)} s, ` +
+            `index ${outcome.plan.kind} (${(outcome.indexBytes / 1e6).toFixed(1)} MB) in ${outcome.indexSeconds.toFixed(1)} s; now live`,
+        );
+      } else {
+        console.log(`re-index cancelled after ${outcome.embedded} songs; the live index is unchanged`);
+      }
+    } finally {
+      bar.stop();
+      await app.close();
+    }
+  });
+
+program
   .command('worker')
   .description('run a worker: consume /mood jobs and post playlists back')
   .action(async () => {
@@ -146,6 +200,16 @@ program
   .action(async (opts: { guild?: string }) => {
     const count = await registerDiscordCommands(loadConfig(), opts.guild);
     console.log(`registered ${count} command(s) ${opts.guild ? `in guild ${opts.guild}` : 'globally'}`);
+  });
+
+program
+  .command('slack')
+  .description(
+    'run the Slack app (needs SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, and SLACK_APP_TOKEN in socket mode)',
+  )
+  .action(async () => {
+    const config = loadConfig();
+    await runSlackBot(config, createLogger(config.logLevel, 'slack'));
   });
 
 async function withDatabase<T>(

@@ -8,6 +8,7 @@ import { createMetrics } from '../workers/metrics.ts';
 import { createMoodWorker } from '../workers/mood-worker.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
 import { checkEvictionPolicy, connectRedis } from '../workers/redis.ts';
+import { createReindexWorker } from '../workers/reindex-worker.ts';
 import { openApp } from './app.ts';
 import { ensureCatalogReady } from './catalog-setup.ts';
 import { startHealthServer } from './health-server.ts';
@@ -34,7 +35,16 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
     prefix: config.queue.prefix,
     metrics,
   });
-  await worker.waitUntilReady();
+  const reindexWorker = createReindexWorker({
+    connection: redis,
+    db: app.db,
+    embedder: app.providers.embedder,
+    embedderFor: app.providers.embedderFor,
+    log,
+    prefix: config.queue.prefix,
+    lockMs: config.queue.lockMs,
+  });
+  await Promise.all([worker.waitUntilReady(), reindexWorker.waitUntilReady()]);
   const depthQueue = new Queue(QUEUES.mood, { connection: redis, prefix: config.queue.prefix });
   metrics.trackQueueDepth(QUEUES.mood, () => depthQueue.count());
   const health = await startHealthServer(
@@ -47,6 +57,8 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
   onShutdown(log, [
     // close() lets in-flight jobs finish; a job it could not finish stays in Redis and another worker takes it.
     ['worker', () => worker.close()],
+    // A re-index stops at its next page boundary when closed; its job resumes on the next worker.
+    ['reindex worker', () => reindexWorker.close()],
     ['health', () => health.close()],
     ['depth queue', () => depthQueue.close()],
     ['database', () => app.close()],

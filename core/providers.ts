@@ -11,7 +11,10 @@ import type { Embedder, Explainer, Writer } from './ports.ts';
 import { createFallbackWriter, type WriterStage } from './writer-fallback.ts';
 
 export interface ModelProviders {
+  /** The configured embedder: what a re-index embeds with by default. */
   readonly embedder: Embedder;
+  /** Any model this process can embed with, by its recorded name (`local:…` or `openai:<model>@<dims>`). */
+  readonly embedderFor: (model: string, dimensions: number) => Embedder | undefined;
   readonly writer: Writer;
   readonly explainer: Explainer;
 }
@@ -44,5 +47,22 @@ export async function createModelProviders(
           onWriterFallback,
         )
       : localWriter;
-  return { embedder, writer, explainer: new LocalExplainer(local) };
+  const remote = new Map<string, Embedder>();
+  const embedderFor = (model: string, dimensions: number): Embedder | undefined => {
+    if (model === embedder.model) return embedder;
+    if (model === local.model) return local;
+    const match = /^openai:(.+)@(\d+)$/.exec(model);
+    if (!match?.[1] || Number(match[2]) !== dimensions || !config.models.apiKey) return undefined;
+    const known = remote.get(model);
+    if (known) return known;
+    const created = new OpenAIEmbedder({
+      client: client ?? createOpenAIClient(config.models),
+      model: match[1],
+      dimensions,
+      queryInstruction: config.models.queryInstruction,
+    });
+    remote.set(model, created);
+    return created;
+  };
+  return { embedder, embedderFor, writer, explainer: new LocalExplainer(local) };
 }

@@ -22,6 +22,11 @@ export interface RecommendOptions {
 
 export interface RecommenderDeps {
   readonly embedder: Embedder;
+  /**
+   * Embedders for other models, by name: after a re-index switches the live model, queries follow it
+   * without a restart. Without it, only `embedder`'s model can be searched.
+   */
+  readonly embedderFor?: (model: string, dimensions: number) => Embedder | undefined;
   readonly writer: Writer;
   readonly index: SongIndex;
   readonly links: LinkResolver;
@@ -35,7 +40,7 @@ export interface Recommender {
 }
 
 export function createRecommender(deps: RecommenderDeps): Recommender {
-  const { embedder, writer, index, links, explainer, options } = deps;
+  const { writer, index, links, explainer, options } = deps;
 
   return {
     async recommend(request) {
@@ -52,10 +57,14 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
 
       const live = await index.activeModel();
       if (!live) throw new MoodError(MoodErrorCode.CatalogEmpty, 'No embedding model is active');
-      if (live.model !== embedder.model || live.dimensions !== embedder.dimensions) {
+      const embedder =
+        live.model === deps.embedder.model && live.dimensions === deps.embedder.dimensions
+          ? deps.embedder
+          : deps.embedderFor?.(live.model, live.dimensions);
+      if (!embedder || embedder.dimensions !== live.dimensions) {
         throw new MoodError(
           MoodErrorCode.IndexMismatch,
-          `The live index is ${live.model} (${live.dimensions}-d) but this process embeds with ${embedder.model}`,
+          `The live index is ${live.model} (${live.dimensions}-d) and this process cannot embed queries for it`,
         );
       }
 

@@ -15,6 +15,8 @@ export interface Database extends Queryable {
   readonly engine: 'postgres' | 'pglite';
   /** Runs a script of several statements without parameters. */
   exec(sql: string): Promise<void>;
+  /** Runs `fn` on one connection without a transaction (session settings, CREATE INDEX CONCURRENTLY). */
+  session<T>(fn: (session: Queryable) => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Bulk-loads rows with COPY … FROM (CSV); returns the number of rows loaded. */

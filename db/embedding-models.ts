@@ -7,9 +7,12 @@ export interface EmbeddingModel {
   readonly dimensions: number;
   readonly isActive: boolean;
   readonly indexState: 'none' | 'embedding' | 'building' | 'ready' | 'failed';
+  readonly indexKind: 'exact' | 'hnsw' | 'ivfflat' | null;
+  readonly indexParams: Record<string, unknown>;
 }
 
-const COLUMNS = `id::int AS id, name, dimensions, is_active AS "isActive", index_state AS "indexState"`;
+const COLUMNS = `id::int AS id, name, dimensions, is_active AS "isActive", index_state AS "indexState",
+  index_kind AS "indexKind", index_params AS "indexParams"`;
 
 export async function activeModel(db: Queryable): Promise<EmbeddingModel | undefined> {
   return (
@@ -17,6 +20,23 @@ export async function activeModel(db: Queryable): Promise<EmbeddingModel | undef
       `SELECT ${COLUMNS} FROM embedding_models WHERE is_active`,
     )
   ).rows[0];
+}
+
+export async function modelByName(db: Queryable, name: string): Promise<EmbeddingModel | undefined> {
+  return (
+    await db.query<EmbeddingModel & Record<string, unknown>>(
+      `SELECT ${COLUMNS} FROM embedding_models WHERE name = $1`,
+      [name],
+    )
+  ).rows[0];
+}
+
+export async function listModels(db: Queryable): Promise<EmbeddingModel[]> {
+  return (
+    await db.query<EmbeddingModel & Record<string, unknown>>(
+      `SELECT ${COLUMNS} FROM embedding_models ORDER BY id`,
+    )
+  ).rows;
 }
 
 /** The model's row, created on first use; a different dimension under the same name is refused. */

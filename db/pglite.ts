@@ -34,6 +34,8 @@ export async function openPGlite(dataDir: string | undefined): Promise<Database>
     async exec(sql) {
       await db.exec(sql);
     },
+    // One connection already: a session is the database itself.
+    session: (fn) => fn(asQueryable(db)),
     transaction(fn) {
       return db.transaction((tx) => fn(asQueryable(tx)));
     },

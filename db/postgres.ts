@@ -23,15 +23,21 @@ export function openPostgres(connectionString: string, options: { max?: number }
     async exec(sql) {
       await pool.query(sql);
     },
+    async session(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn(clientQueryable(client));
+      } finally {
+        // Session settings (SET maintenance_work_mem …) must not leak to the pool's next user.
+        await client.query('RESET ALL').catch(() => {});
+        client.release();
+      }
+    },
     async transaction(fn) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const tx: Queryable = {
-          query: async <R extends Row>(text: string, params?: readonly unknown[]) => ({
-            rows: (await client.query<R>(text, params as unknown[] | undefined)).rows,
-          }),
-        };
+        const tx = clientQueryable(client);
         const result = await fn(tx);
         await client.query('COMMIT');
         return result;
@@ -79,6 +85,14 @@ export function openPostgres(connectionString: string, options: { max?: number }
     async close() {
       await pool.end();
     },
+  };
+}
+
+function clientQueryable(client: pg.PoolClient): Queryable {
+  return {
+    query: async <R extends Row>(text: string, params?: readonly unknown[]) => ({
+      rows: (await client.query<R>(text, params as unknown[] | undefined)).rows,
+    }),
   };
 }
 

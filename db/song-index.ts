@@ -2,8 +2,9 @@
 import pgvector from 'pgvector';
 import type { SearchOptions, SongIndex, Vector } from '../core/ports.ts';
 import type { Candidate } from '../core/types.ts';
-import type { Queryable } from './database.ts';
+import type { Database } from './database.ts';
 import { activeModel } from './embedding-models.ts';
+import { searchSettings } from './vector-index.ts';
 
 interface CandidateRow extends Record<string, unknown> {
   id: string;
@@ -16,7 +17,7 @@ interface CandidateRow extends Record<string, unknown> {
   similarity: number;
 }
 
-export function createSongIndex(db: Queryable): SongIndex {
+export function createSongIndex(db: Database): SongIndex {
   return {
     async activeModel() {
       const model = await activeModel(db);
@@ -46,18 +47,22 @@ export function createSongIndex(db: Queryable): SongIndex {
         params.push(options.excludeSongIds);
         where.push(`e.song_id <> ALL($${params.length}::bigint[])`);
       }
-      const rows = (
-        await db.query<CandidateRow>(
-          `SELECT s.id::text AS id, s.name, s.artist, s.year::int AS year, s.genre, s.tags,
+      const sql = `SELECT s.id::text AS id, s.name, s.artist, s.year::int AS year, s.genre, s.tags,
                 s.popularity_score AS popularity,
                 1 - (e.embedding::halfvec(${d}) <=> $1::halfvec(${d})) AS similarity
          FROM song_embeddings e JOIN songs s ON s.id = e.song_id
          WHERE ${where.join(' AND ')}
          ORDER BY e.embedding::halfvec(${d}) <=> $1::halfvec(${d})
-         LIMIT $2`,
-          params,
-        )
-      ).rows;
+         LIMIT $2`;
+      const settings = searchSettings(model);
+      // SET LOCAL needs a transaction; exact search (small catalogs) has nothing to set.
+      const rows =
+        settings.length === 0
+          ? (await db.query<CandidateRow>(sql, params)).rows
+          : await db.transaction(async (tx) => {
+              for (const setting of settings) await tx.query(setting);
+              return (await tx.query<CandidateRow>(sql, params)).rows;
+            });
       return rows.map((r) => ({ ...r, similarity: Number(r.similarity), popularity: Number(r.popularity) }));
     },
 

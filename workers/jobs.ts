@@ -71,3 +71,29 @@ export function moodJobId(target: ReplyTarget, interactionKey: string): string {
   // repeatable form may hold colons), so a dash joins the platform prefix that keeps id spaces apart.
   return `${target.platform}-${interactionKey}`;
 }
+
+export const ReindexJobData = z.object({
+  v: z.literal(1),
+  /** The model to index, as recorded (`local:…`, `openai:<model>@<dims>`); absent = the configured one. */
+  model: z.string().min(1).max(200).optional(),
+  dimensions: z.number().int().min(1).max(4000).optional(),
+  full: z.boolean(),
+  requestedBy: z.object({ platform: z.enum(['discord', 'slack', 'cli']), userId: z.string().min(1).max(40) }),
+  /** Where a full run got to; written back after every page so a restarted job resumes there. */
+  startAfter: z
+    .string()
+    .regex(/^-?\d{1,19}$/)
+    .optional(),
+});
+export type ReindexJobData = z.infer<typeof ReindexJobData>;
+
+export type ReindexJobResult =
+  | {
+      status: 'switched';
+      model: string;
+      embedded: number;
+      index: string;
+      indexBytes: number;
+      seconds: number;
+    }
+  | { status: 'cancelled'; model: string; embedded: number };

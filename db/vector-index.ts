@@ -1,0 +1,91 @@
+/**
+ * The ANN index of one embedding model: a partial expression index on `song_embeddings`
+ * (`(embedding::halfvec(D)) WHERE model_id = N`), so each model's index is built beside the others and a
+ * model switch never touches the live one.
+ *
+ * Choice by catalog size and engine:
+ * - up to 20K rows: no index — exact search is a few ms and always has perfect recall;
+ * - up to 1M rows: HNSW (m 16, ef_construction 64): the best latency at high recall, and a build that fits
+ *   this size on native PostgreSQL; PGlite builds HNSW too, slowly (single-threaded WASM);
+ * - above 1M rows on PostgreSQL: IVFFlat with lists ≈ √rows (probes ≈ √lists): far cheaper to build and to
+ *   keep in memory at 12M rows than an HNSW graph.
+ */
+import type { Database, Queryable } from './database.ts';
+import type { EmbeddingModel } from './embedding-models.ts';
+
+export type IndexPlan =
+  | { kind: 'exact' }
+  | { kind: 'hnsw'; m: number; efConstruction: number; efSearch: number }
+  | { kind: 'ivfflat'; lists: number; probes: number };
+
+export const EXACT_MAX_ROWS = 20_000;
+const HNSW_MAX_ROWS = 1_000_000;
+
+export function chooseIndex(rows: number, engine: Database['engine']): IndexPlan {
+  if (rows <= EXACT_MAX_ROWS) return { kind: 'exact' };
+  if (rows <= HNSW_MAX_ROWS || engine === 'pglite')
+    return { kind: 'hnsw', m: 16, efConstruction: 64, efSearch: 100 };
+  const lists = Math.round(Math.sqrt(rows));
+  return { kind: 'ivfflat', lists, probes: Math.max(10, Math.round(Math.sqrt(lists))) };
+}
+
+export function indexName(modelId: number): string {
+  return `song_embeddings_model_${Number(modelId)}_ann`;
+}
+
+/** `maintenance_work_mem` for the build: enough to keep an HNSW graph in memory, bounded by the machine. */
+export const BUILD_MEMORY = '1GB';
+
+export async function buildIndex(
+  db: Database,
+  model: Pick<EmbeddingModel, 'id' | 'dimensions'>,
+  plan: IndexPlan,
+) {
+  const name = indexName(model.id);
+  const d = Number(model.dimensions);
+  await db.exec(`DROP INDEX IF EXISTS ${name}`);
+  if (plan.kind !== 'exact') {
+    const method =
+      plan.kind === 'hnsw'
+        ? `hnsw ((embedding::halfvec(${d})) halfvec_cosine_ops) WITH (m = ${plan.m}, ef_construction = ${plan.efConstruction})`
+        : `ivfflat ((embedding::halfvec(${d})) halfvec_cosine_ops) WITH (lists = ${plan.lists})`;
+    // CONCURRENTLY keeps writes to other models' rows flowing; PGlite is one connection and needs no such care.
+    const concurrently = db.engine === 'postgres' ? 'CONCURRENTLY ' : '';
+    await db.session(async (s) => {
+      await s.query(`SET maintenance_work_mem = '${BUILD_MEMORY}'`);
+      await s.query(
+        `CREATE INDEX ${concurrently}${name} ON song_embeddings USING ${method} WHERE model_id = ${Number(model.id)}`,
+      );
+    });
+  }
+  await db.exec('ANALYZE song_embeddings');
+}
+
+export async function indexSizeBytes(db: Queryable, modelId: number): Promise<number> {
+  const [row] = (
+    await db.query<{ bytes: string | null }>(
+      `SELECT pg_relation_size(to_regclass($1::text))::text AS bytes`,
+      [indexName(modelId)],
+    )
+  ).rows;
+  return Number(row?.bytes ?? 0);
+}
+
+/** Session settings a search needs for the model's index (sent with SET LOCAL inside its transaction). */
+export function searchSettings(model: Pick<EmbeddingModel, 'indexKind' | 'indexParams'>): string[] {
+  const p = model.indexParams;
+  if (model.indexKind === 'hnsw') {
+    // Iterative scans (pgvector 0.8) keep filtered or excluded searches from coming back short.
+    return [
+      `SET LOCAL hnsw.ef_search = ${Number(p.efSearch ?? 100)}`,
+      `SET LOCAL hnsw.iterative_scan = relaxed_order`,
+    ];
+  }
+  if (model.indexKind === 'ivfflat') {
+    return [
+      `SET LOCAL ivfflat.probes = ${Number(p.probes ?? 10)}`,
+      `SET LOCAL ivfflat.iterative_scan = relaxed_order`,
+    ];
+  }
+  return [];
+}

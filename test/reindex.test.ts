@@ -1,0 +1,200 @@
+/**
+ * Re-indexing on native PostgreSQL + pgvector: a new model is embedded and indexed beside the live one,
+ * /mood keeps answering from the old model until the switch, cancel leaves the live index alone, and
+ * progress is reported through BullMQ.
+ */
+import { QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CATALOG } from '../cli/catalog-setup.ts';
+import { loadConfig } from '../core/config.ts';
+import { LocalWriter } from '../core/local/writer.ts';
+import { createOpenAIClient } from '../core/openai/client.ts';
+import { OpenAIEmbedder } from '../core/openai/embedder.ts';
+import { createRecommender, type Recommender } from '../core/recommend.ts';
+import { SpotifyLinkResolver } from '../core/spotify/resolver.ts';
+import { activate, activeModel, modelByName } from '../db/embedding-models.ts';
+import { backfillEmbeddings } from '../db/embeddings.ts';
+import { ingestCatalog } from '../db/ingest/catalog.ts';
+import { createLinkCache } from '../db/link-cache.ts';
+import { createSongIndex } from '../db/song-index.ts';
+import { buildIndex, chooseIndex, indexName } from '../db/vector-index.ts';
+import { QUEUES, type ReindexJobData } from '../workers/jobs.ts';
+import { createReindexQueue, type ReindexQueue } from '../workers/reindex-queue.ts';
+import { createReindexWorker } from '../workers/reindex-worker.ts';
+import { type FakeOpenAI, startFakeOpenAI } from './fakes/openai-server.ts';
+import { createPostgresDatabase, type TestDatabase } from './support/databases.ts';
+import { localEmbedder } from './support/models.ts';
+import { dropPrefix, REDIS_URL, testPrefix } from './support/redis.ts';
+
+let t: TestDatabase;
+let openai: FakeOpenAI;
+let local: Awaited<ReturnType<typeof localEmbedder>>;
+let remote: OpenAIEmbedder;
+let recommender: Recommender;
+let songs = 0;
+const prefix = testPrefix();
+const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+let queue: ReindexQueue;
+
+const request: ReindexJobData = {
+  v: 1,
+  model: 'openai:fake-embed@64',
+  full: false,
+  requestedBy: { platform: 'cli', userId: 'test' },
+};
+
+beforeAll(async () => {
+  [t, openai, local] = await Promise.all([createPostgresDatabase(), startFakeOpenAI(), localEmbedder()]);
+  songs = (await ingestCatalog(t.db, DEMO_CATALOG)).songsUpserted;
+  const { modelId } = await backfillEmbeddings(t.db, local);
+  await activate(t.db, modelId);
+  const config = loadConfig({
+    OPENAI_BASE_URL: openai.url,
+    OPENAI_API_KEY: 'sk-test',
+    MODEL_MAX_RETRIES: '0',
+  });
+  remote = new OpenAIEmbedder({
+    client: createOpenAIClient(config.models),
+    model: 'fake-embed',
+    dimensions: 64,
+    queryInstruction: '',
+  });
+  recommender = createRecommender({
+    embedder: local,
+    embedderFor: (model) => (model === remote.model ? remote : model === local.model ? local : undefined),
+    writer: new LocalWriter(local),
+    index: createSongIndex(t.db),
+    links: new SpotifyLinkResolver({ config: config.spotify, cache: createLinkCache(t.db) }),
+    options: { ...config.recommend, hydeEnabled: false },
+  });
+  queue = createReindexQueue(redis, prefix);
+}, 120_000);
+
+afterAll(async () => {
+  await queue?.close();
+  redis.disconnect();
+  await Promise.all([t?.drop(), openai?.close(), dropPrefix(prefix)]);
+});
+
+function worker() {
+  return createReindexWorker({
+    connection: redis,
+    db: t.db,
+    embedder: local,
+    embedderFor: (model) => (model === remote.model ? remote : undefined),
+    log: pino({ level: 'silent' }),
+    prefix,
+    batchSize: 64,
+    lockMs: 5_000,
+  });
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('re-index to a new embedding model', () => {
+  it('cancelling stops the run and leaves the live model and its answers untouched', async () => {
+    openai.setLatency(150);
+    const w = worker();
+    try {
+      expect(await queue.start(request)).toBe('enqueued');
+      expect(await queue.start(request)).toBe('busy');
+      await until(async () => ((await queue.status()).progress?.done ?? 0) > 0 || undefined);
+      expect(await queue.cancel()).toBe(true);
+      const status = await until(async () => {
+        const s = await queue.status();
+        return s.state === 'idle' && s.last ? s : undefined;
+      });
+      expect(status.last?.result?.status).toBe('cancelled');
+      expect((await activeModel(t.db))?.name).toBe(local.model);
+      expect((await modelByName(t.db, remote.model))?.indexState).toBe('none');
+      const playlist = await recommender.recommend({ text: 'sad songs', size: 5 });
+      expect(playlist.providers.embedder).toBe(local.model);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('keeps /mood on the old model while embedding, resumes the cancelled work, then switches atomically', async () => {
+    openai.setLatency(100);
+    const progress: { phase: string; done: number }[] = [];
+    const events = new QueueEvents(QUEUES.reindex, {
+      connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
+      prefix,
+    });
+    events.on('progress', ({ data }) => progress.push(data as { phase: string; done: number }));
+    await events.waitUntilReady();
+    const before = openai.embeddingRequests().length;
+    const w = worker();
+    try {
+      expect(await queue.start(request)).toBe('enqueued');
+      const during: string[] = [];
+      const status = await until(async () => {
+        during.push((await recommender.recommend({ text: 'happy dance party', size: 5 })).providers.embedder);
+        const s = await queue.status();
+        return s.state === 'idle' && s.last ? s : undefined;
+      }, 120_000);
+      expect(status.last?.result).toMatchObject({ status: 'switched', model: remote.model, index: 'exact' });
+      expect(during.length).toBeGreaterThan(1);
+      expect(during.slice(0, -1).every((m) => m === local.model)).toBe(true);
+      // After the switch, queries are embedded with the new model.
+      expect((await recommender.recommend({ text: 'happy dance party', size: 5 })).providers.embedder).toBe(
+        remote.model,
+      );
+      expect((await activeModel(t.db))?.name).toBe(remote.model);
+      // Every song embedded once for the new model; the cancelled run's pages were not redone.
+      const [row] = (
+        await t.db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM song_embeddings e JOIN embedding_models m ON m.id = e.model_id WHERE m.name = $1',
+          [remote.model],
+        )
+      ).rows;
+      expect(row?.n).toBe(songs);
+      const inputs = openai
+        .embeddingRequests()
+        .slice(before)
+        .flatMap((r) => (Array.isArray(r.input) ? r.input : [r.input]));
+      expect(inputs.length).toBeLessThan(songs);
+      expect(progress.some((p) => p.phase === 'embedding' && p.done > 0)).toBe(true);
+      expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['indexing', 'switching', 'done']));
+    } finally {
+      await w.close();
+      await events.close();
+      openai.setLatency(0);
+    }
+  }, 180_000);
+});
+
+describe('vector index choice and build', () => {
+  it('searches small catalogs exactly, HNSW up to a million rows, IVFFlat with √rows lists above', () => {
+    expect(chooseIndex(5_000, 'postgres')).toEqual({ kind: 'exact' });
+    expect(chooseIndex(100_000, 'postgres').kind).toBe('hnsw');
+    expect(chooseIndex(12_400_000, 'postgres')).toMatchObject({ kind: 'ivfflat', lists: 3521 });
+    expect(chooseIndex(12_400_000, 'pglite').kind).toBe('hnsw');
+  });
+
+  it('builds a partial HNSW index for one model that the search plan uses', async () => {
+    const model = await activeModel(t.db);
+    if (!model) throw new Error('no live model');
+    await buildIndex(t.db, model, { kind: 'hnsw', m: 16, efConstruction: 64, efSearch: 40 });
+    const d = model.dimensions;
+    const plan = await t.db.transaction(async (tx) => {
+      await tx.query('SET LOCAL enable_seqscan = off');
+      const { rows } = await tx.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT song_id FROM song_embeddings WHERE model_id = ${model.id}
+         ORDER BY embedding::halfvec(${d}) <=> (SELECT embedding FROM song_embeddings LIMIT 1)::halfvec(${d}) LIMIT 10`,
+      );
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain(indexName(model.id));
+  });
+});

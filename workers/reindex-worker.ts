@@ -1,0 +1,89 @@
+/**
+ * The `reindex` queue's consumer: one job at a time, embedding the catalog and switching the live index
+ * (db/reindex.ts). Progress goes to `job.updateProgress`; a full run's cursor is written into the job after
+ * every page, so a worker killed mid-run resumes where it was instead of starting over.
+ */
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Embedder } from '../core/ports.ts';
+import type { Database } from '../db/database.ts';
+import { ReindexBusyError, reindex } from '../db/reindex.ts';
+import { QUEUES, ReindexJobData, type ReindexJobResult } from './jobs.ts';
+import { cancelKey } from './reindex-queue.ts';
+
+export interface ReindexWorkerOptions {
+  readonly connection: Redis;
+  readonly db: Database;
+  readonly embedder: Embedder;
+  readonly embedderFor: (model: string, dimensions: number) => Embedder | undefined;
+  readonly log: Logger;
+  readonly prefix: string;
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+  readonly lockMs?: number;
+}
+
+export function createReindexWorker(options: ReindexWorkerOptions): Worker<unknown, ReindexJobResult> {
+  const { connection, db, log, prefix } = options;
+
+  const process = async (job: Job<unknown, ReindexJobResult>): Promise<ReindexJobResult> => {
+    const parsed = ReindexJobData.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError('malformed reindex job');
+    const data = parsed.data;
+    const embedder = data.model
+      ? options.embedderFor(data.model, data.dimensions ?? Number(/@(\d+)$/.exec(data.model)?.[1] ?? 0))
+      : options.embedder;
+    if (!embedder) throw new UnrecoverableError(`this worker cannot embed with ${data.model}`);
+    const jobLog = log.child({ jobId: job.id, model: embedder.model, full: data.full });
+    jobLog.info({ by: data.requestedBy, startAfter: data.startAfter }, 're-index started');
+
+    let lastReport = 0;
+    try {
+      const outcome = await reindex(db, embedder, {
+        full: data.full,
+        startAfter: data.startAfter,
+        batchSize: options.batchSize,
+        concurrency: options.concurrency,
+        shouldStop: async () => (await connection.get(cancelKey(prefix))) !== null,
+        onProgress: async (progress) => {
+          if (data.full) await job.updateData({ ...data, startAfter: progress.cursor });
+          // Progress events are throttled: a 12M-song run would otherwise send thousands per minute.
+          if (progress.phase !== 'embedding' || Date.now() - lastReport > 1_000) {
+            lastReport = Date.now();
+            await job.updateProgress({ ...progress });
+          }
+        },
+      });
+      await connection.del(cancelKey(prefix));
+      if (outcome.status === 'cancelled') {
+        jobLog.info({ embedded: outcome.embedded }, 're-index cancelled; live index unchanged');
+        return outcome;
+      }
+      jobLog.info(
+        { embedded: outcome.embedded, plan: outcome.plan, indexBytes: outcome.indexBytes },
+        're-index switched the live model',
+      );
+      return {
+        status: 'switched',
+        model: outcome.model,
+        embedded: outcome.embedded,
+        index: outcome.plan.kind,
+        indexBytes: outcome.indexBytes,
+        seconds: Math.round(outcome.embedSeconds + outcome.indexSeconds),
+      };
+    } catch (error) {
+      if (error instanceof ReindexBusyError) throw new UnrecoverableError(error.message);
+      jobLog.error({ err: String(error) }, 're-index failed; live index unchanged');
+      throw error;
+    }
+  };
+
+  return new Worker<unknown, ReindexJobResult>(QUEUES.reindex, process, {
+    connection,
+    prefix,
+    concurrency: 1,
+    lockDuration: options.lockMs ?? 60_000,
+    stalledInterval: Math.max(1_000, Math.floor((options.lockMs ?? 60_000) / 2)),
+  });
+}
