@@ -29,7 +29,10 @@ async function fire(stack: DiscordStack, i: number): Promise<number> {
       userId: String(600000000000000000n + BigInt(i)),
     }),
   );
-  const edit = await stack.fake.waitFor(() => stack.fake.edits.find((e) => e.token === interaction.token), 120_000);
+  const edit = await stack.fake.waitFor(
+    () => stack.fake.edits.find((e) => e.token === interaction.token),
+    120_000,
+  );
   return edit.at - started;
 }
 
@@ -44,7 +47,9 @@ try {
     const s = [...values].sort((a, b) => a - b);
     return `| ${name} | ${values.length} | ${percentile(s, 50)} | ${percentile(s, 95)} | ${s[s.length - 1]} |`;
   };
-  console.log(`\nDiscord /mood → edited message, ms (worker concurrency ${stack.config.queue.concurrency})\n`);
+  console.log(
+    `\nDiscord /mood → edited message, ms (worker concurrency ${stack.config.queue.concurrency})\n`,
+  );
   console.log('| run | interactions | p50 | p95 | max |\n| --- | ---: | ---: | ---: | ---: |');
   console.log(row('one at a time', sequential));
   console.log(row('50 at once', burst));

@@ -9,6 +9,7 @@ import { createMetrics } from '../workers/metrics.ts';
 import { createMoodQueue } from '../workers/mood-queue.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
 import { connectRedis } from '../workers/redis.ts';
+import { createReindexQueue } from '../workers/reindex-queue.ts';
 import { startHealthServer } from './health-server.ts';
 import type { Logger } from './logger.ts';
 import { onShutdown } from './shutdown.ts';
@@ -17,6 +18,7 @@ export async function runDiscordBot(config: Config, log: Logger): Promise<Client
   requireSettings(config, 'discord');
   const redis = connectRedis(config.queue.redisUrl, 'producer');
   const queue = createMoodQueue(redis, { attempts: config.queue.attempts, prefix: config.queue.prefix });
+  const reindex = createReindexQueue(redis, config.queue.prefix);
   // Slash commands need no privileged intents; Guilds is what discord.js needs to resolve interactions.
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.discord.apiUrl } });
   attachDiscordBot(client, {
@@ -28,6 +30,7 @@ export async function runDiscordBot(config: Config, log: Logger): Promise<Client
     }),
     contexts: createPlaylistContexts(redis),
     deliveries: createDeliveryGuard(redis, `${config.queue.prefix}:delivery`),
+    admin: { reindex, operators: config.operators },
     log,
   });
   const metrics = createMetrics();
@@ -38,6 +41,7 @@ export async function runDiscordBot(config: Config, log: Logger): Promise<Client
     ['discord', () => client.destroy()],
     ['health', () => health.close()],
     ['queue', () => queue.close()],
+    ['reindex queue', () => reindex.close()],
     ['redis', () => redis.quit()],
   ]);
   await client.login(config.discord.token);

@@ -66,6 +66,17 @@ const EnvSchema = z.object({
   COOLDOWN_SECONDS: int(0, 3600).default(10),
   GROUP_HOURLY_CAP: int(1, 100_000).default(120),
 
+  /** Who may re-index or cancel: `discord:<user id>` and `slack:<user id>`, comma-separated. */
+  OPERATOR_IDS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^(discord|slack):[\w-]{1,40}$/, 'expected discord:<id> or slack:<id>'))),
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
   DISCORD_API_URL: z.url().default('https://discord.com/api'),
@@ -118,6 +129,8 @@ export interface Config {
     readonly cooldownSeconds: number;
     readonly groupHourlyCap: number;
   };
+  /** Operators of the shared catalog (not any one server's admins), as `platform:userId`. */
+  readonly operators: ReadonlySet<string>;
   readonly discord: {
     readonly token: string | undefined;
     readonly applicationId: string | undefined;
@@ -204,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cooldownSeconds: e.COOLDOWN_SECONDS,
       groupHourlyCap: e.GROUP_HOURLY_CAP,
     },
+    operators: new Set(e.OPERATOR_IDS),
     discord: {
       token: e.DISCORD_TOKEN,
       applicationId: e.DISCORD_APPLICATION_ID,

@@ -16,6 +16,7 @@ import { type MoodJobData, moodJobId } from '../../workers/jobs.ts';
 import type { DeliveryGuard, RequestLimits } from '../../workers/limits.ts';
 import type { MoodQueue } from '../../workers/mood-queue.ts';
 import type { PlaylistContexts } from '../../workers/playlist-context.ts';
+import { type AdminDeps, onAdmin } from './admin.ts';
 import { MOOD_SIZE, parseButtonId } from './commands.ts';
 
 export interface DiscordBotDeps {
@@ -24,6 +25,8 @@ export interface DiscordBotDeps {
   readonly deliveries: DeliveryGuard;
   readonly contexts: PlaylistContexts;
   readonly log: Logger;
+  /** `/mood-admin`: absent in processes that do not administer the catalog. */
+  readonly admin?: Omit<AdminDeps, 'log'>;
 }
 
 type Request = Omit<MoodJobData, 'v' | 'userId' | 'groupId' | 'requestedAt' | 'target'>;

@@ -1,5 +1,5 @@
 /** The slash commands Sonic Mood registers on Discord. */
-import { SlashCommandBuilder } from 'discord.js';
+import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { MAX_MOOD_LENGTH } from '../../core/mood-text.ts';
 
 export const MOOD_SIZE = { min: 5, max: 25, default: 10 } as const;
@@ -19,7 +19,35 @@ export const moodCommand = new SlashCommandBuilder()
   )
   .addBooleanOption((o) => o.setName('private').setDescription('Only you see the playlist'));
 
-export const COMMANDS = [moodCommand.toJSON()];
+/**
+ * Catalog administration. Visible to server managers by default (they may see the status); re-index and
+ * cancel are checked against the operator allowlist, since one catalog serves every server.
+ */
+export const adminCommand = new SlashCommandBuilder()
+  .setName('mood-admin')
+  .setDescription('Sonic Mood catalog administration')
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .addSubcommand((c) =>
+    c
+      .setName('reindex')
+      .setDescription('Embed the catalog and rebuild the vector index (operators only)')
+      .addStringOption((o) =>
+        o
+          .setName('model')
+          .setDescription('OpenAI-compatible embedding model (default: configured)')
+          .setMaxLength(150),
+      )
+      .addIntegerOption((o) =>
+        o.setName('dimensions').setDescription('Embedding dimensions').setMinValue(1).setMaxValue(4000),
+      )
+      .addBooleanOption((o) =>
+        o.setName('full').setDescription('Re-embed every song, not only missing ones'),
+      ),
+  )
+  .addSubcommand((c) => c.setName('status').setDescription('Show the re-index status'))
+  .addSubcommand((c) => c.setName('cancel').setDescription('Cancel the running re-index (operators only)'));
+
+export const COMMANDS = [moodCommand.toJSON(), adminCommand.toJSON()];
 
 /** Button custom ids: `sm:<action>:<playlist context id>` (Discord allows 100 characters). */
 export const BUTTON_PREFIX = 'sm';
