@@ -57,6 +57,9 @@ export async function handleInteraction(interaction: Interaction, deps: DiscordB
   }
   if (interaction.isChatInputCommand() && interaction.commandName === 'mood')
     return onMood(interaction, deps);
+  if (interaction.isChatInputCommand() && interaction.commandName === 'mood-admin' && deps.admin) {
+    return onAdmin(interaction, { ...deps.admin, log: deps.log });
+  }
   if (interaction.isButton()) return onButton(interaction, deps);
 }
 

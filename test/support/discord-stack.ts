@@ -18,6 +18,7 @@ import { createDeliveryGuard, createRequestLimits } from '../../workers/limits.t
 import { createMoodQueue, type MoodQueue } from '../../workers/mood-queue.ts';
 import { createMoodWorker } from '../../workers/mood-worker.ts';
 import { createPlaylistContexts } from '../../workers/playlist-context.ts';
+import { createReindexQueue, type ReindexQueue } from '../../workers/reindex-queue.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord-server.ts';
 import { createPostgresDatabase, type TestDatabase } from './databases.ts';
 import { dropPrefix, REDIS_URL, testPrefix } from './redis.ts';
@@ -30,6 +31,8 @@ export interface DiscordStack {
   readonly fake: FakeDiscord;
   readonly client: Client;
   readonly queue: MoodQueue;
+  readonly reindex: ReindexQueue;
+  readonly app: App;
   readonly config: Config;
   readonly database: TestDatabase;
   readonly prefix: string;
@@ -40,7 +43,9 @@ export interface DiscordStack {
   close(): Promise<void>;
 }
 
-export async function startDiscordStack(options: { cooldownSeconds?: number } = {}): Promise<DiscordStack> {
+export async function startDiscordStack(
+  options: { cooldownSeconds?: number; operators?: readonly string[] } = {},
+): Promise<DiscordStack> {
   const prefix = testPrefix();
   const [fake, database] = await Promise.all([
     startFakeDiscord({ botToken: BOT_TOKEN, applicationId: APP_ID, guilds: [GUILD_ID] }),
@@ -68,6 +73,7 @@ export async function startDiscordStack(options: { cooldownSeconds?: number } = 
   const producer = new Redis(config.queue.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const consumer = new Redis(config.queue.redisUrl, { maxRetriesPerRequest: null });
   const queue = createMoodQueue(producer, { attempts: config.queue.attempts, prefix });
+  const reindex = createReindexQueue(producer, prefix);
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     rest: { api: fake.restUrl },
@@ -82,6 +88,7 @@ export async function startDiscordStack(options: { cooldownSeconds?: number } = 
     }),
     contexts: createPlaylistContexts(producer),
     deliveries: createDeliveryGuard(producer, `${prefix}:delivery`),
+    admin: { reindex, operators: new Set(options.operators ?? []), refreshMs: 200 },
     log,
   });
   const ready = new Promise<void>((resolve) => client.once('clientReady', () => resolve()));
@@ -93,6 +100,8 @@ export async function startDiscordStack(options: { cooldownSeconds?: number } = 
     fake,
     client,
     queue,
+    reindex,
+    app,
     config,
     database,
     prefix,
@@ -120,6 +129,7 @@ export async function startDiscordStack(options: { cooldownSeconds?: number } = 
       // destroy the client before the fake goes away, or it keeps reconnecting (FACTS.md)
       await client.destroy();
       await queue.close();
+      await reindex.close();
       producer.disconnect();
       consumer.disconnect();
       await app.close();
