@@ -6,11 +6,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeOpenAI, startFakeOpenAI } from './fakes/openai-server.ts';
 import { type FakeSpotify, startFakeSpotify } from './fakes/spotify-server.ts';
 import { type DiscordStack, startDiscordStack } from './support/discord-stack.ts';
 
 let stack: DiscordStack;
 let spotify: FakeSpotify;
+let openai: FakeOpenAI;
 const children: ChildProcess[] = [];
 
 async function freePort(): Promise<number> {
@@ -41,6 +43,8 @@ async function startWorkerProcess(
       SPOTIFY_TIMEOUT_MS: '10000',
       WORKER_LOCK_MS: '2000',
       HEALTH_PORT: String(healthPort),
+      OPENAI_BASE_URL: openai.url,
+      OPENAI_API_KEY: 'sk-test-key',
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,15 +61,16 @@ async function startWorkerProcess(
 }
 
 beforeAll(async () => {
-  [stack, spotify] = await Promise.all([
+  [stack, spotify, openai] = await Promise.all([
     startDiscordStack(),
     startFakeSpotify({ clientId: 'id', clientSecret: 'secret', searchDelayMs: 400 }),
+    startFakeOpenAI({ latencyMs: 250 }),
   ]);
 }, 180_000);
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  await Promise.all([stack?.close(), spotify?.close()]);
+  await Promise.all([stack?.close(), spotify?.close(), openai?.close()]);
 });
 
 describe('sonic-mood worker (process)', () => {
@@ -111,4 +116,54 @@ describe('sonic-mood worker (process)', () => {
     const code = await new Promise((r) => second.child.once('exit', r));
     expect(code).toBe(0);
   }, 150_000);
+
+  it('a re-index killed mid-embedding resumes on a new worker: every song embedded once, at most the page in flight redone', async () => {
+    const first = await startWorkerProcess(await freePort());
+    const before = openai.embeddingRequests().length;
+    expect(
+      await stack.reindex.start({
+        v: 1,
+        model: 'openai:fake-embed@64',
+        full: false,
+        requestedBy: { platform: 'cli', userId: 'test' },
+      }),
+    ).toBe('enqueued');
+    await stack.fake.waitFor(() => openai.embeddingRequests().length - before >= 3 || undefined, 60_000);
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    const atKill = openai.embeddingRequests().length - before;
+
+    await startWorkerProcess(await freePort());
+    const status = await waitUntil(async () => {
+      const s = await stack.reindex.status();
+      return s.state === 'idle' && s.last ? s : undefined;
+    }, 120_000);
+    expect(status.last?.result).toMatchObject({ status: 'switched', model: 'openai:fake-embed@64' });
+
+    const { rows } = await stack.app.db.query<{ songs: number; embedded: number; distinct: number }>(
+      `SELECT (SELECT count(*)::int FROM songs) AS songs,
+              count(*)::int AS embedded, count(DISTINCT e.song_id)::int AS distinct
+       FROM song_embeddings e JOIN embedding_models m ON m.id = e.model_id WHERE m.name = 'openai:fake-embed@64'`,
+    );
+    const counts = rows[0];
+    expect(counts?.embedded).toBe(counts?.songs);
+    expect(counts?.distinct).toBe(counts?.songs);
+    // Pages are written before the next is read: the restart redoes at most the one page in flight.
+    const inputs = openai
+      .embeddingRequests()
+      .slice(before)
+      .flatMap((r) => (Array.isArray(r.input) ? r.input : [r.input]));
+    expect(atKill).toBeGreaterThanOrEqual(3);
+    expect(inputs.length).toBeLessThanOrEqual((counts?.songs ?? 0) + 256);
+  }, 240_000);
 });
+
+async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
