@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mulberry32 } from '../core/rerank.ts';
 
 export interface SyntheticKaggleOptions {
   readonly songs: number;
@@ -36,18 +37,6 @@ export interface SyntheticKaggleFiles {
 
 export const TRACK_META = 'track_meta.tsv';
 export const INTERACTIONS = 'user_item_interaction.csv';
-
-/** mulberry32: a tiny seeded PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Random = () => number;
 
