@@ -129,7 +129,9 @@ function renderEnvironment(service: Yaml, groups: readonly Yaml[]): Record<strin
     const key = text(entry.key);
     if (!key) continue;
     if (entry.value !== undefined) env[key] = text(entry.value) ?? '';
-    else if (entry.sync === false) env[key] = 'set-in-the-dashboard';
+    // What an owner types in the dashboard: a valid value of the variable's own shape.
+    else if (entry.sync === false)
+      env[key] = key === 'OPERATOR_IDS' ? 'discord:123456789012345678' : 'set-in-the-dashboard';
     else if (entry.generateValue === true) env[key] = 'generated';
     else if (isRecord(entry.fromDatabase))
       env[key] = 'postgresql://user:password@dpg-stand-in:5432/sonic_mood';

@@ -34,7 +34,7 @@ describe('sonic-mood discord:register', () => {
       DISCORD_APPLICATION_ID: APP,
       DISCORD_API_URL: fake.restUrl,
     });
-    expect(result.stdout).toContain('registered 1 command(s) in guild 410000000000000001');
+    expect(result.stdout).toContain('registered 2 command(s) in guild 410000000000000001');
     const put = fake.commandPuts.at(-1);
     expect(put?.guildId).toBe('410000000000000001');
     const sent = put?.body as { name: string; options?: Record<string, unknown>[] }[] | undefined;
@@ -42,6 +42,8 @@ describe('sonic-mood discord:register', () => {
     expect(mood?.options?.map((o) => o.name)).toEqual(['mood', 'size', 'private']);
     expect(mood?.options?.[0]).toMatchObject({ required: true, max_length: 200 });
     expect(mood?.options?.[1]).toMatchObject({ min_value: 5, max_value: 25 });
+    const admin = sent?.find((c) => c.name === 'mood-admin');
+    expect(admin?.options?.map((o) => o.name)).toEqual(['reindex', 'status', 'cancel']);
   });
 
   it('registers globally without --guild', async () => {
