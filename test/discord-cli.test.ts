@@ -1,5 +1,6 @@
 /** The Discord processes' command lines: registration against the fake, and refusal without settings. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDiscord, startFakeDiscord } from './fakes/discord-server.ts';
@@ -65,4 +66,41 @@ describe('sonic-mood discord without settings', () => {
     expect(result.stderr).toContain('DISCORD_APPLICATION_ID: required');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+describe('sonic-mood discord (the container command)', () => {
+  it('connects to Discord, serves /healthz with Redis reachable, and stops cleanly on SIGTERM', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, () => {
+        const { port: p } = server.address() as { port: number };
+        server.close(() => resolve(p));
+      });
+    });
+    const child = spawn('node', ['bin/sonic-mood.js', 'discord'], {
+      env: {
+        ...process.env,
+        DISCORD_TOKEN: TOKEN,
+        DISCORD_APPLICATION_ID: APP,
+        DISCORD_API_URL: fake.restUrl,
+        HEALTH_PORT: String(port),
+        QUEUE_PREFIX: 'sm-test-discord-process',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      await fake.waitFor(() => output.includes('discord bot ready') || undefined, 30_000);
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ ok: true, checks: { redis: 'ok' } });
+      expect(fake.identifies.length).toBeGreaterThan(0);
+      child.kill('SIGTERM');
+      expect(await new Promise((r) => child.once('exit', r))).toBe(0);
+      expect(output).not.toContain(TOKEN);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
