@@ -1,8 +1,10 @@
 /**
  * Every process serves `/healthz` (its Redis and database answer) and `/metrics` (Prometheus) on
- * HEALTH_PORT, for docker-compose healthchecks, Render's health check and scraping.
+ * HEALTH_PORT, for docker-compose healthchecks, Render's health check and scraping. The request handling is
+ * one function, {@link createHealthHandler}, that other HTTP servers mount too: the Slack app in HTTP mode
+ * serves the same two paths on its public port, which is the one Render health-checks.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Metrics } from '../workers/metrics.ts';
 
 export type HealthCheck = () => Promise<unknown>;
@@ -12,14 +14,14 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-/** Serves on `port` (0 turns it off). */
-export async function startHealthServer(
-  port: number,
-  checks: Record<string, HealthCheck>,
-  metrics: Metrics,
-): Promise<HealthServer> {
-  if (port === 0) return { port: undefined, close: async () => {} };
-  const server = createServer((req, res) => {
+/** The paths {@link createHealthHandler} answers (GET only); anything else is a 404. */
+export const HEALTH_PATHS = ['/healthz', '/metrics'] as const;
+
+export type HealthHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** `GET /healthz`: 200 when every check answers within 2 s, else 503; `GET /metrics`: Prometheus text. */
+export function createHealthHandler(checks: Record<string, HealthCheck>, metrics: Metrics): HealthHandler {
+  return (req, res) => {
     void (async () => {
       const path = (req.url ?? '/').split('?')[0];
       if (req.method === 'GET' && path === '/healthz') {
@@ -50,7 +52,17 @@ export async function startHealthServer(
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
-  });
+  };
+}
+
+/** Serves on `port` (0 turns it off). */
+export async function startHealthServer(
+  port: number,
+  checks: Record<string, HealthCheck>,
+  metrics: Metrics,
+): Promise<HealthServer> {
+  if (port === 0) return { port: undefined, close: async () => {} };
+  const server = createServer(createHealthHandler(checks, metrics));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, resolve);

@@ -7,7 +7,8 @@ import { createMetrics } from '../workers/metrics.ts';
 import { createMoodQueue } from '../workers/mood-queue.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
 import { connectRedis } from '../workers/redis.ts';
-import { startHealthServer } from './health-server.ts';
+import { createReindexQueue } from '../workers/reindex-queue.ts';
+import { createHealthHandler, HEALTH_PATHS, type HealthServer, startHealthServer } from './health-server.ts';
 import type { Logger } from './logger.ts';
 import { onShutdown } from './shutdown.ts';
 
@@ -16,6 +17,13 @@ export async function runSlackBot(config: Config, log: Logger): Promise<App> {
   const { slack } = config;
   const redis = connectRedis(config.queue.redisUrl, 'producer');
   const queue = createMoodQueue(redis, { attempts: config.queue.attempts, prefix: config.queue.prefix });
+  const reindex = createReindexQueue(redis, config.queue.prefix);
+  const metrics = createMetrics();
+  metrics.trackQueueDepth('mood', () => queue.depth());
+  const checks = { redis: () => redis.ping() };
+  const health = createHealthHandler(checks, metrics);
+  // Aborted first at shutdown, so /mood-admin status messages stop polling before Redis goes.
+  const watching = new AbortController();
   let app: App;
   try {
     app = await createSlackApp(
@@ -26,6 +34,8 @@ export async function runSlackBot(config: Config, log: Logger): Promise<App> {
         appToken: slack.appToken,
         apiUrl: slack.apiUrl,
         port: slack.port,
+        // HTTP mode: /healthz and /metrics on the public port too (Render health-checks that one).
+        routes: HEALTH_PATHS.map((path) => ({ path, handler: health })),
       },
       {
         queue,
@@ -36,22 +46,29 @@ export async function runSlackBot(config: Config, log: Logger): Promise<App> {
         }),
         contexts: createPlaylistContexts(redis),
         deliveries: createDeliveryGuard(redis, `${config.queue.prefix}:delivery`),
+        admin: { reindex, operators: config.operators, signal: watching.signal },
         log,
       },
     );
   } catch (error) {
     // A refused bot token (auth.test) must end the process, not leave it idling on an open Redis connection.
     await queue.close().catch(() => {});
+    await reindex.close().catch(() => {});
     redis.disconnect();
     throw error;
   }
-  const metrics = createMetrics();
-  metrics.trackQueueDepth('mood', () => queue.depth());
-  const health = await startHealthServer(config.queue.healthPort, { redis: () => redis.ping() }, metrics);
+  // HEALTH_PORT serves the same handler in both modes (Socket Mode has no other HTTP server; the container's
+  // HEALTHCHECK uses it). In HTTP mode on the very same port, the Slack receiver already serves it.
+  const sharesPort = slack.mode === 'http' && config.queue.healthPort === slack.port;
+  const healthServer: HealthServer = sharesPort
+    ? { port: slack.port, close: async () => {} }
+    : await startHealthServer(config.queue.healthPort, checks, metrics);
   onShutdown(log, [
+    ['status watchers', async () => watching.abort()],
     ['slack', () => app.stop()],
-    ['health', () => health.close()],
+    ['health', () => healthServer.close()],
     ['queue', () => queue.close()],
+    ['reindex queue', () => reindex.close()],
     ['redis', () => redis.quit()],
   ]);
   if (slack.mode === 'http') {

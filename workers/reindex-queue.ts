@@ -47,6 +47,10 @@ export function createReindexQueue(connection: Redis, prefix: string): ReindexQu
       return 'enqueued';
     },
     async status() {
+      // Waiting, then active, then finished: the order a job moves in, so one that moves between two reads
+      // is seen at its next state instead of being missed (and a started re-index never reads as idle).
+      const [waiting] = await queue.getJobs(['waiting', 'delayed', 'prioritized'], 0, 0);
+      if (waiting) return { state: 'waiting', model: waiting.data.model };
       const [active] = await queue.getJobs(['active'], 0, 0);
       if (active) {
         return {
@@ -55,8 +59,6 @@ export function createReindexQueue(connection: Redis, prefix: string): ReindexQu
           progress: active.progress as ReindexProgress | undefined,
         };
       }
-      const [waiting] = await queue.getJobs(['waiting', 'delayed', 'prioritized'], 0, 0);
-      if (waiting) return { state: 'waiting', model: waiting.data.model };
       const finished = [
         ...(await queue.getJobs(['completed'], 0, 0)),
         ...(await queue.getJobs(['failed'], 0, 0)),

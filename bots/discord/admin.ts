@@ -6,6 +6,12 @@
 import { type ChatInputCommandInteraction, MessageFlags } from 'discord.js';
 import type { Logger } from 'pino';
 import type { ReindexQueue, ReindexStatus } from '../../workers/reindex-queue.ts';
+import {
+  describeReindexStatus,
+  PLAIN,
+  progressBar,
+  type StatusMarkup,
+} from '../../workers/reindex-status.ts';
 
 export interface AdminDeps {
   readonly reindex: ReindexQueue;
@@ -80,36 +86,11 @@ async function watchStatus(interaction: ChatInputCommandInteraction, deps: Admin
   }
 }
 
-export function progressBar(done: number, total: number, width = 20): string {
-  const ratio = total > 0 ? Math.min(1, done / total) : 0;
-  const filled = Math.round(ratio * width);
-  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${Math.floor(ratio * 100)}%`;
-}
+/** Discord markdown: `**bold**`, `` `code` ``; values are shown as they are, as before. */
+const DISCORD_MARKUP: StatusMarkup = { ...PLAIN, bold: (t) => `**${t}**`, code: (t) => `\`${t}\`` };
+
+export { progressBar };
 
 export function describeStatus(status: ReindexStatus): string {
-  if (status.state === 'waiting') return `Re-index queued${status.model ? ` (${status.model})` : ''}…`;
-  if (status.state === 'running') {
-    const p = status.progress;
-    if (!p) return 'Re-index starting…';
-    const eta = p.etaSeconds ? ` · ETA ${formatSeconds(p.etaSeconds)}` : '';
-    const rate = p.rate ? ` · ${Math.round(p.rate)} songs/s` : '';
-    return (
-      `**Re-index: ${p.phase}**\n\`${progressBar(p.done, p.total)}\` ${p.done.toLocaleString('en')}/${p.total.toLocaleString('en')}` +
-      `${rate}${eta}`
-    );
-  }
-  const last = status.last;
-  if (!last) return 'No re-index has run yet.';
-  if (last.result?.status === 'switched') {
-    return `Last re-index: **${last.result.model}** is live — ${last.result.embedded.toLocaleString('en')} songs embedded, ${last.result.index} index, ${last.result.seconds} s.`;
-  }
-  if (last.result?.status === 'cancelled')
-    return `Last re-index was cancelled after ${last.result.embedded} songs; the live index is unchanged.`;
-  return `Last re-index failed (${last.failedReason ?? 'unknown reason'}); the live index is unchanged.`;
-}
-
-function formatSeconds(s: number): string {
-  if (s < 90) return `${Math.round(s)} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
+  return describeReindexStatus(status, DISCORD_MARKUP);
 }

@@ -1,11 +1,13 @@
 /**
  * The Slack adapter: `/mood` and the playlist buttons become `mood` jobs. A command is acknowledged within
  * Slack's 3-second window with an ephemeral "brewing…" note, then enqueued; the worker answers through the
- * command's response_url. It never touches the database or the models.
+ * command's response_url. It never touches the database or the models. `/mood-admin` (admin.ts) starts,
+ * watches and cancels re-index jobs.
  *
  * Socket Mode (an outbound WebSocket, no public URL: laptops, private networks) or HTTP mode (Slack POSTs to
  * `/slack/events`: Render and other hosts with a public URL) is a configuration switch; the listeners are the same.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
   AllMiddlewareArgs,
   BlockAction,
@@ -21,6 +23,7 @@ import { type MoodJobData, moodJobId } from '../../workers/jobs.ts';
 import type { DeliveryGuard, RequestLimits } from '../../workers/limits.ts';
 import type { MoodQueue } from '../../workers/mood-queue.ts';
 import type { PlaylistContexts } from '../../workers/playlist-context.ts';
+import { createSlackAdmin, type SlackAdminDeps } from './admin.ts';
 import { ACTION_ID_PATTERN, HELP, parseButton, parseMoodCommand } from './commands.ts';
 import { slackLogger } from './log.ts';
 import { mrkdwnText } from './render.ts';
@@ -32,6 +35,14 @@ export interface SlackBotDeps {
   readonly deliveries: DeliveryGuard;
   readonly contexts: PlaylistContexts;
   readonly log: Logger;
+  /** `/mood-admin`: absent, the command answers that administration is not available here. */
+  readonly admin?: SlackAdminDeps;
+}
+
+/** A GET route the HTTP receiver serves beside Slack's events path (e.g. `/healthz`, `/metrics`). */
+export interface HttpRoute {
+  readonly path: string;
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface SlackAppSettings {
@@ -46,6 +57,11 @@ export interface SlackAppSettings {
   readonly apiUrl: string;
   /** HTTP mode's listening port, used when `start()` is called without one. */
   readonly port?: number;
+  /**
+   * HTTP mode only: extra GET routes on the same port, unsigned (Slack never calls them). Render health-checks
+   * the public port, so `/healthz` must answer there. Socket Mode has no HTTP server of its own.
+   */
+  readonly routes?: readonly HttpRoute[];
 }
 
 /** Where Slack sends commands and interactions in HTTP mode (the manifest's URLs end with it). */
@@ -59,7 +75,7 @@ export const MESSAGES = {
   busy: 'Sonic Mood is busy right now and could not take your request. Please try again in a minute.',
   stale: 'That playlist is too old for this button. Run /mood again!',
   unreadable: 'Slack sent something I could not read. Please try again.',
-  admin: 'Admin commands are not available in this version yet.',
+  admin: 'Admin commands are not available in this deployment.',
 } as const;
 
 type Request = Omit<MoodJobData, 'v' | 'userId' | 'groupId' | 'requestedAt' | 'target'>;
@@ -130,6 +146,11 @@ export async function createSlackApp(settings: SlackAppSettings, deps: SlackBotD
           signatureVerification: true,
           endpoints: EVENTS_PATH,
           port: settings.port,
+          customRoutes: (settings.routes ?? []).map(({ path, handler }) => ({
+            path,
+            method: 'GET',
+            handler,
+          })),
           // Answer Slack as soon as ack() runs; enqueueing happens after, outside the 3-second window.
           processBeforeResponse: false,
         });
@@ -141,8 +162,28 @@ export async function createSlackApp(settings: SlackAppSettings, deps: SlackBotD
 
 export function attachSlackBot(app: App, deps: SlackBotDeps): void {
   app.command('/mood', (args) => onMood(args, deps));
-  // Acknowledged so Slack shows no "dispatch failed"; the re-index issue gives it its commands.
-  app.command('/mood-admin', async ({ ack }) => ack(ephemeral(MESSAGES.admin)));
+  const admin = deps.admin && createSlackAdmin({ ...deps.admin, log: deps.log, deliveries: deps.deliveries });
+  app.command('/mood-admin', async ({ command, ack, respond }) => {
+    // Still acknowledged without admin deps, so Slack shows no "dispatch failed".
+    if (!admin) return ack(ephemeral(MESSAGES.admin));
+    const payload = CommandPayload.safeParse(command);
+    if (!payload.success) {
+      deps.log.warn(
+        { issues: payload.error.issues.map((i) => i.path.join('.')) },
+        'unreadable slash command',
+      );
+      return ack(ephemeral(MESSAGES.unreadable));
+    }
+    const c = payload.data;
+    await admin({
+      text: c.text,
+      userId: c.user_id,
+      teamId: c.team_id,
+      triggerId: c.trigger_id,
+      ack: (message) => ack(message),
+      respond,
+    });
+  });
   app.action<BlockAction>({ type: 'block_actions', action_id: ACTION_ID_PATTERN }, (args) =>
     onButton(args, deps),
   );

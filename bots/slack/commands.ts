@@ -1,6 +1,7 @@
 /**
- * What Slack users type and click: `/mood <text> [size:N] [private]` and the playlist buttons. Slack has no
- * typed command options, so the options are trailing words; parsing returns a result instead of throwing.
+ * What Slack users type and click: `/mood <text> [size:N] [private]`, `/mood-admin …` and the playlist
+ * buttons. Slack has no typed command options, so the options are words; parsing returns a result instead of
+ * throwing.
  */
 import { moodProblem, parseMood } from '../../core/mood-text.ts';
 
@@ -64,4 +65,86 @@ export function parseButton(
   const action = ACTION_ID_PATTERN.exec(actionId)?.[1];
   if ((action !== 'take' && action !== 'like') || !value || !/^[\w-]{1,32}$/.test(value)) return undefined;
   return { action, playlistId: value };
+}
+
+/** `/mood-admin reindex [model:<name>] [dimensions:<n>] [full] | status | cancel`. */
+export type AdminCommand =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'invalid'; readonly message: string }
+  | { readonly kind: 'status' }
+  | { readonly kind: 'cancel' }
+  | {
+      readonly kind: 'reindex';
+      readonly model: string | undefined;
+      readonly dimensions: number | undefined;
+      readonly full: boolean;
+    };
+
+export const ADMIN_HELP = [
+  '*Sonic Mood* catalog administration:',
+  '`/mood-admin status` — the running re-index, or how the last one ended',
+  '`/mood-admin reindex` — embed the songs the configured model lacks, build its index, switch to it',
+  '`/mood-admin reindex model:text-embedding-3-small dimensions:512` — index another embedding model beside the live one',
+  '`/mood-admin reindex full` — re-embed every song',
+  '`/mood-admin cancel` — stop the running re-index; the live index stays as it is',
+  'Re-index and cancel are for Sonic Mood’s operators only.',
+].join('\n');
+
+const EMBEDDING_DIMENSIONS = { min: 1, max: 4000 } as const;
+
+/** Words in any order after the subcommand; an unknown word is an error rather than silently ignored. */
+export function parseAdminCommand(text: string): AdminCommand {
+  const [sub, ...options] = text.trim().split(/\s+/).filter(Boolean);
+  const subcommand = sub?.toLowerCase();
+  if (subcommand === undefined || subcommand === 'help') return { kind: 'help' };
+  if (subcommand === 'status' || subcommand === 'cancel') {
+    return options.length === 0
+      ? { kind: subcommand }
+      : { kind: 'invalid', message: `\`/mood-admin ${subcommand}\` takes no options.` };
+  }
+  if (subcommand !== 'reindex') {
+    return {
+      kind: 'invalid',
+      message: 'Try `/mood-admin reindex`, `/mood-admin status` or `/mood-admin cancel`.',
+    };
+  }
+
+  let model: string | undefined;
+  let dimensions: number | undefined;
+  let full = false;
+  for (const word of options) {
+    const option = /^(model|dimensions)[:=](.*)$/i.exec(word);
+    const name = option?.[1]?.toLowerCase();
+    const value = option?.[2] ?? '';
+    if (name === 'model') {
+      if (!/^[\w./:-]{1,150}$/.test(value)) {
+        return { kind: 'invalid', message: 'The model is a name like `model:text-embedding-3-small`.' };
+      }
+      model = value;
+    } else if (name === 'dimensions') {
+      const n = Number(value);
+      if (!/^\d{1,4}$/.test(value) || n < EMBEDDING_DIMENSIONS.min || n > EMBEDDING_DIMENSIONS.max) {
+        return {
+          kind: 'invalid',
+          message: `The dimensions must be a whole number from ${EMBEDDING_DIMENSIONS.min} to ${EMBEDDING_DIMENSIONS.max}, like \`dimensions:1024\`.`,
+        };
+      }
+      dimensions = n;
+    } else if (/^full$/i.test(word)) {
+      full = true;
+    } else {
+      return {
+        kind: 'invalid',
+        // Only characters mrkdwn reads literally are echoed back.
+        message: `I don't know the option “${word.slice(0, 40).replace(/[^\w:=./-]/g, '')}”. The options are \`model:&lt;name&gt;\`, \`dimensions:&lt;n&gt;\` and \`full\`.`,
+      };
+    }
+  }
+  if (dimensions !== undefined && model === undefined) {
+    return {
+      kind: 'invalid',
+      message: '`dimensions:` goes with a `model:`; without one, the configured model is indexed.',
+    };
+  }
+  return { kind: 'reindex', model, dimensions, full };
 }
