@@ -38,3 +38,14 @@ export function createPlaylistContexts(redis: Redis): PlaylistContexts {
     },
   };
 }
+
+/** The playlist buttons: a new take on the same mood, or more songs like the ones shown. */
+export type FollowUp = 'take' | 'like';
+
+/** What a button press asks the worker for; both exclude every song the user has already been shown. */
+export function followUpRequest(action: FollowUp, context: PlaylistContext) {
+  const base = { mood: context.mood, size: context.size, excludeSongIds: context.songIds };
+  return action === 'take'
+    ? { ...base, kind: 'another' as const, seed: Math.floor(Math.random() * 2 ** 31) }
+    : { ...base, kind: 'similar' as const, likeSongIds: context.songIds.slice(-context.size) };
+}

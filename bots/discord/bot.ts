@@ -15,7 +15,7 @@ import { moodProblem, parseMood } from '../../core/mood-text.ts';
 import { type MoodJobData, moodJobId } from '../../workers/jobs.ts';
 import type { DeliveryGuard, RequestLimits } from '../../workers/limits.ts';
 import type { MoodQueue } from '../../workers/mood-queue.ts';
-import type { PlaylistContexts } from '../../workers/playlist-context.ts';
+import { followUpRequest, type PlaylistContexts } from '../../workers/playlist-context.ts';
 import { type AdminDeps, onAdmin } from './admin.ts';
 import { MOOD_SIZE, parseButtonId } from './commands.ts';
 
@@ -94,17 +94,7 @@ async function onButton(interaction: ButtonInteraction, deps: DiscordBotDeps): P
     });
     return;
   }
-  const shown = context.songIds;
-  const request: Request =
-    button.action === 'take'
-      ? { kind: 'another', mood: context.mood, size: context.size, excludeSongIds: shown, seed: randomSeed() }
-      : {
-          kind: 'similar',
-          mood: context.mood,
-          size: context.size,
-          excludeSongIds: shown,
-          likeSongIds: shown.slice(-context.size),
-        };
+  const request: Request = followUpRequest(button.action, context);
   await enqueue(interaction, deps, context.ephemeral, request);
 }
 
@@ -165,8 +155,4 @@ async function enqueue(
 
 function clamp(n: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, n));
-}
-
-function randomSeed(): number {
-  return Math.floor(Math.random() * 2 ** 31);
 }

@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { type MoodJobData, moodJobId } from '../../workers/jobs.ts';
 import type { DeliveryGuard, RequestLimits } from '../../workers/limits.ts';
 import type { MoodQueue } from '../../workers/mood-queue.ts';
-import type { PlaylistContexts } from '../../workers/playlist-context.ts';
+import { followUpRequest, type PlaylistContexts } from '../../workers/playlist-context.ts';
 import { createSlackAdmin, type SlackAdminDeps } from './admin.ts';
 import { ACTION_ID_PATTERN, HELP, parseButton, parseMoodCommand } from './commands.ts';
 import { slackLogger } from './log.ts';
@@ -261,17 +261,7 @@ async function onButton(
     await respond(note(refusal));
     return;
   }
-  const songIds = shown.songIds;
-  const request: Request =
-    button.action === 'take'
-      ? { kind: 'another', mood: shown.mood, size: shown.size, excludeSongIds: songIds, seed: randomSeed() }
-      : {
-          kind: 'similar',
-          mood: shown.mood,
-          size: shown.size,
-          excludeSongIds: songIds,
-          likeSongIds: songIds.slice(-shown.size),
-        };
+  const request: Request = followUpRequest(button.action, shown);
   await enqueue(delivery, shown.ephemeral, request, deps, { respond, replaceOriginal: false });
 }
 
@@ -332,8 +322,4 @@ async function enqueue(
       .respond({ response_type: 'ephemeral', replace_original: reply.replaceOriginal, text: MESSAGES.busy })
       .catch(() => {});
   }
-}
-
-function randomSeed(): number {
-  return Math.floor(Math.random() * 2 ** 31);
 }
