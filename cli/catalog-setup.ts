@@ -8,6 +8,7 @@ import type { Database } from '../db/database.ts';
 import { activate, activeModel, setIndexState } from '../db/embedding-models.ts';
 import { backfillEmbeddings } from '../db/embeddings.ts';
 import { ingestCatalog } from '../db/ingest/catalog.ts';
+import { reindex } from '../db/reindex.ts';
 import type { Logger } from './logger.ts';
 import { progressBar } from './progress.ts';
 
@@ -20,8 +21,21 @@ export async function ensureCatalogReady(db: Database, embedder: Embedder, log: 
     log.info({ songs: report.songsUpserted }, 'loaded the demo catalog');
   }
   const live = await activeModel(db);
-  // Another model is live (a re-index chose it): leave it alone; recommend() explains the mismatch.
-  if (live && live.name !== embedder.model) return;
+  if (live && live.name !== embedder.model) {
+    // An older version of the local embedder is live (this checkout upgraded it): re-index in place of it.
+    // Any other model was chosen by a re-index: leave it alone; recommend() explains the mismatch.
+    if (!(live.name.startsWith('local:') && embedder.model.startsWith('local:'))) return;
+    const bar = progressBar('Re-embedding for the new local model', 'songs');
+    try {
+      await reindex(db, embedder, {
+        onProgress: (p) => (p.total > 0 ? bar.update(p.done, p.total) : undefined),
+      });
+    } finally {
+      bar.stop();
+    }
+    log.info({ from: live.name, to: embedder.model }, 're-indexed for the new local model');
+    return;
+  }
 
   const bar = progressBar('Embedding the catalog', 'songs');
   try {

@@ -7,7 +7,7 @@ export type Vector = Float32Array;
 export type EmbedMode = 'query' | 'document';
 
 export interface Embedder {
-  /** Identifies the model in the database, e.g. `local:glove-sif-100` or `openai:qwen3-embedding-8b@1024`. */
+  /** Identifies the model in the database, e.g. `local:glove-mood-116@2` or `openai:qwen3-embedding-8b@1024`. */
   readonly model: string;
   readonly dimensions: number;
   /** Texts → unit vectors, in order. Throws `MoodError(EmbeddingUnavailable, retryable)` when the model is down. */

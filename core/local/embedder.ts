@@ -1,15 +1,29 @@
 /**
- * The offline default embedder: a smooth-inverse-frequency (SIF) weighted average of GloVe word vectors
- * (Arora et al., 2017). Frequent words ("the", "and") weigh almost nothing; rare, meaningful ones carry
- * the sentence. Word frequencies come from the vocabulary's rank order (Zipf's law), so no corpus is needed.
+ * The offline default embedder. A text becomes two parts, concatenated:
+ * - what it says: a smooth-inverse-frequency (SIF) weighted average of GloVe word vectors (Arora et al.,
+ *   2017). Frequent words ("the", "and") weigh almost nothing; rare, meaningful ones carry the sentence.
+ *   Word frequencies come from the vocabulary's rank order (Zipf's law), so no corpus is needed;
+ * - how it feels: its profile over the moods of the mood lexicon (see `mood-space.ts`).
+ * Cosine similarity of two such vectors is MOOD_SHARE × agreement of mood profiles + the rest × agreement
+ * of meaning. A song known only by name and artist says little; what its title words and its artist's
+ * GloVe neighbourhood say about mood is the part that finds it for a mood (bench/relevance.ts measures it).
  */
 import { MoodError, MoodErrorCode } from '../errors.ts';
 import type { Embedder, EmbedMode, Vector } from '../ports.ts';
+import { MoodSpace } from './mood-space.ts';
 import { tokenize } from './tokenize.ts';
 import type { WordVectors } from './word-vectors.ts';
 
 /** SIF's smoothing constant: words rarer than ~a of the corpus keep most of their weight. */
 const SIF_A = 1e-3;
+/**
+ * Share of the cosine similarity that comes from the mood profiles. High because for a mood query the
+ * literal meaning of a song's name is mostly noise ("Sultans of Swing" is not about sultans); the meaning
+ * part still breaks ties and carries queries the lexicon has no mood for.
+ */
+const MOOD_SHARE = 0.87;
+/** Bump when what a vector means changes (lexicon, weights), so a database re-embeds instead of mixing. */
+const VERSION = 2;
 
 export interface WeightedWord {
   readonly word: string;
@@ -18,14 +32,17 @@ export interface WeightedWord {
 }
 
 export class LocalEmbedder implements Embedder {
-  readonly model = 'local:glove-sif-100';
+  readonly model: string;
   readonly dimensions: number;
+  readonly moods: MoodSpace;
   readonly #harmonic: number;
 
   constructor(readonly vectors: WordVectors) {
-    this.dimensions = vectors.dims;
     // Zipf: p(rank r) ≈ 1 / ((r + 1) · H_N), H_N ≈ ln N + γ.
     this.#harmonic = Math.log(vectors.size) + 0.5772;
+    this.moods = new MoodSpace(vectors);
+    this.dimensions = vectors.dims + this.moods.size;
+    this.model = `local:glove-mood-${this.dimensions}@${VERSION}`;
   }
 
   /** SIF weight of the word with this frequency rank, in (0, 1). */
@@ -53,14 +70,27 @@ export class LocalEmbedder implements Embedder {
   /** The SIF sentence vector of weighted words, unit length, or undefined when none is known. */
   vectorOf(words: readonly WeightedWord[]): Vector | undefined {
     if (words.length === 0) return undefined;
-    const v = new Float32Array(this.dimensions);
+    const v = new Float32Array(this.vectors.dims);
     for (const w of words) this.vectors.addTo(v, w.rank, w.weight);
     return normalize(v);
   }
 
+  /** The text's embedding: meaning and mood profile, unit length, or undefined when no word is known. */
+  vectorOfText(words: readonly WeightedWord[], mode: EmbedMode): Vector | undefined {
+    const meaning = this.vectorOf(words);
+    if (!meaning) return undefined;
+    const profile = this.moods.profile(words, mode);
+    const out = new Float32Array(this.dimensions);
+    const meaningScale = Math.sqrt(1 - MOOD_SHARE);
+    const moodScale = Math.sqrt(MOOD_SHARE);
+    for (let d = 0; d < meaning.length; d++) out[d] = (meaning[d] ?? 0) * meaningScale;
+    for (let k = 0; k < profile.length; k++) out[meaning.length + k] = (profile[k] ?? 0) * moodScale;
+    return normalize(out);
+  }
+
   async embed(texts: readonly string[], mode: EmbedMode): Promise<Vector[]> {
     return texts.map((text) => {
-      const v = this.vectorOf(this.words(text));
+      const v = this.vectorOfText(this.words(text), mode);
       if (v) return v;
       if (mode === 'query') {
         throw new MoodError(MoodErrorCode.MoodNotUnderstood, 'No known words in the mood text');
