@@ -3,12 +3,14 @@
  * (`(embedding::halfvec(D)) WHERE model_id = N`), so each model's index is built beside the others and a
  * model switch never touches the live one.
  *
- * Choice by catalog size and engine:
+ * Choice by catalog size and engine (figures: bench/results/search-*.md, bench/README.md):
  * - up to 20K rows: no index — exact search is a few ms and always has perfect recall;
- * - up to 1M rows: HNSW (m 16, ef_construction 64): the best latency at high recall, and a build that fits
- *   this size on native PostgreSQL; PGlite builds HNSW too, slowly (single-threaded WASM);
- * - above 1M rows on PostgreSQL: IVFFlat with lists ≈ √rows (probes ≈ √lists): far cheaper to build and to
- *   keep in memory at 12M rows than an HNSW graph.
+ * - up to 250K rows: HNSW (m 16, ef_construction 64): its graph fits BUILD_MEMORY even at 1,024+ dimensions
+ *   and builds in minutes; PGlite builds HNSW at any size (single-threaded WASM, no IVFFlat k-means there);
+ * - above that on PostgreSQL: IVFFlat, lists ≈ rows/1000 up to 1M rows and √rows above, probes ≈ √lists (at
+ *   least 10). At 1M × 256 on 2 cores, HNSW took 15.6 min to build (its graph outgrew 1 GB of
+ *   maintenance_work_mem at ~900K rows) for lower recall and no faster queries than IVFFlat, which builds in
+ *   under a minute: /mood asks for a pool of 200 candidates, which costs an HNSW scan as much as a few probes.
  */
 import type { Database, Queryable } from './database.ts';
 import type { EmbeddingModel } from './embedding-models.ts';
@@ -19,14 +21,14 @@ export type IndexPlan =
   | { kind: 'ivfflat'; lists: number; probes: number };
 
 export const EXACT_MAX_ROWS = 20_000;
-const HNSW_MAX_ROWS = 1_000_000;
+const HNSW_MAX_ROWS = 250_000;
 
 export function chooseIndex(rows: number, engine: Database['engine']): IndexPlan {
   if (rows <= EXACT_MAX_ROWS) return { kind: 'exact' };
   if (rows <= HNSW_MAX_ROWS || engine === 'pglite')
     return { kind: 'hnsw', m: 16, efConstruction: 64, efSearch: 100 };
-  const lists = Math.round(Math.sqrt(rows));
-  return { kind: 'ivfflat', lists, probes: Math.max(10, Math.round(Math.sqrt(lists))) };
+  const lists = Math.round(rows <= 1_000_000 ? rows / 1000 : Math.sqrt(rows));
+  return { kind: 'ivfflat', lists, probes: Math.max(10, Math.round(Math.sqrt(lists) / 2)) };
 }
 
 export function indexName(modelId: number): string {
