@@ -12,10 +12,13 @@
  * - Ours: our schema (db/migrations), the index our re-index builds — `reindex()` itself, so `chooseIndex` and
  *   `buildIndex` (halfvec partial expression index, CONCURRENTLY, BUILD_MEMORY) — and the production query:
  *   `createSongIndex().search()` (live model lookup, SET LOCAL `searchSettings`, a pool of 200 candidates
- *   joined to songs) then `rerank()` with the default options. Extra rows: other search settings, the other
- *   index kind, and the original's index with the probes it would need to match our recall.
- * - Ground truth: exact top-10 by cosine over the float32 vectors, by sequential scan, before any index exists.
- *   Recall@10 = share of it among a design's 10 nearest results (ours: its 200 candidates, by similarity).
+ *   joined to songs) then `rerank()` with the default options.
+ * - Recall swept over probes / ef_search for both indexes; then rows at equal recall: the original's index with
+ *   the probes it needs, ours with the least setting, and ours with a pool of 10 (the original's query shape on
+ *   our index). `--alternatives` adds the other index kind(s), built with `buildIndex`.
+ * - Ground truth: exact top-10 by cosine over the float32 vectors, by sequential scan, before any index exists
+ *   (cached in bench/data/). Recall@10 = its share among a design's 10 nearest results (ours: the 10 most
+ *   similar of its pool).
  *
  * BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres) must be a superuser: the bench creates
  * and drops its database, and loads embeddings with `session_replication_role = replica` (no per-row FK check).

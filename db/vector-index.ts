@@ -4,13 +4,14 @@
  * model switch never touches the live one.
  *
  * Choice by catalog size and engine (figures: bench/results/search-*.md, bench/README.md):
- * - up to 20K rows: no index — exact search is a few ms and always has perfect recall;
- * - up to 250K rows: HNSW (m 16, ef_construction 64): its graph fits BUILD_MEMORY even at 1,024+ dimensions
- *   and builds in minutes; PGlite builds HNSW at any size (single-threaded WASM, no IVFFlat k-means there);
- * - above that on PostgreSQL: IVFFlat, lists ≈ rows/1000 up to 1M rows and √rows above, probes ≈ √lists (at
- *   least 10). At 1M × 256 on 2 cores, HNSW took 15.6 min to build (its graph outgrew 1 GB of
- *   maintenance_work_mem at ~900K rows) for lower recall and no faster queries than IVFFlat, which builds in
- *   under a minute: /mood asks for a pool of 200 candidates, which costs an HNSW scan as much as a few probes.
+ * - up to 20K rows: no index — exact search: perfect recall, nothing to build (~25 ms at 20K × 256 here);
+ * - above that on PostgreSQL: IVFFlat, lists ≈ rows/1000 up to 1M rows and √rows above, probes ≈ √lists / 2
+ *   (at least 10). /mood asks for a pool of 200 candidates, which an HNSW scan pays for in graph expansions:
+ *   on the benchmark catalog HNSW (m 16, ef_construction 64) was ~1 ms faster at 20K rows, as fast at 250K and
+ *   slower at 1M, with lower recall (0.975 against 0.996+), while IVFFlat built 8–20× faster in less memory
+ *   (HNSW at 1M × 256 on 2 cores: 15.6 min, its graph outgrowing 1 GB at ~900K rows; IVFFlat: under a minute).
+ *   probes can be raised for recall without a rebuild (the model's `index_params`);
+ * - PGlite: HNSW (single-threaded WASM; catalogs there are small).
  */
 import type { Database, Queryable } from './database.ts';
 import type { EmbeddingModel } from './embedding-models.ts';
@@ -21,13 +22,13 @@ export type IndexPlan =
   | { kind: 'ivfflat'; lists: number; probes: number };
 
 export const EXACT_MAX_ROWS = 20_000;
-const HNSW_MAX_ROWS = 250_000;
+/** Above this, IVFFlat lists grow as √rows rather than rows/1000 (pgvector's guidance). */
+const IVFFLAT_LINEAR_MAX_ROWS = 1_000_000;
 
 export function chooseIndex(rows: number, engine: Database['engine']): IndexPlan {
   if (rows <= EXACT_MAX_ROWS) return { kind: 'exact' };
-  if (rows <= HNSW_MAX_ROWS || engine === 'pglite')
-    return { kind: 'hnsw', m: 16, efConstruction: 64, efSearch: 100 };
-  const lists = Math.round(rows <= 1_000_000 ? rows / 1000 : Math.sqrt(rows));
+  if (engine === 'pglite') return { kind: 'hnsw', m: 16, efConstruction: 64, efSearch: 100 };
+  const lists = Math.round(rows <= IVFFLAT_LINEAR_MAX_ROWS ? rows / 1000 : Math.sqrt(rows));
   return { kind: 'ivfflat', lists, probes: Math.max(10, Math.round(Math.sqrt(lists) / 2)) };
 }
 

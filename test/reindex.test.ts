@@ -175,9 +175,11 @@ describe('re-index to a new embedding model', () => {
 });
 
 describe('vector index choice and build', () => {
-  it('searches small catalogs exactly, HNSW up to a million rows, IVFFlat with √rows lists above', () => {
+  it('searches small catalogs exactly, then IVFFlat: rows/1000 lists up to a million rows, √rows above', () => {
     expect(chooseIndex(5_000, 'postgres')).toEqual({ kind: 'exact' });
-    expect(chooseIndex(100_000, 'postgres').kind).toBe('hnsw');
+    // bench:search: with a pool of 200 candidates IVFFlat matched HNSW from 20K rows and beat it at 250K and 1M.
+    expect(chooseIndex(100_000, 'postgres')).toEqual({ kind: 'ivfflat', lists: 100, probes: 10 });
+    expect(chooseIndex(1_000_000, 'postgres')).toEqual({ kind: 'ivfflat', lists: 1000, probes: 16 });
     expect(chooseIndex(12_400_000, 'postgres')).toMatchObject({ kind: 'ivfflat', lists: 3521 });
     expect(chooseIndex(12_400_000, 'pglite').kind).toBe('hnsw');
   });
