@@ -1,7 +1,8 @@
 /** `sonic-mood discord` (the bot) and `sonic-mood discord:register` (slash command registration). */
 import { REST } from '@discordjs/rest';
-import { Client, GatewayIntentBits, Routes } from 'discord.js';
+import { type Client, Routes } from 'discord.js';
 import { attachDiscordBot } from '../bots/discord/bot.ts';
+import { createDiscordClient } from '../bots/discord/client.ts';
 import { COMMANDS } from '../bots/discord/commands.ts';
 import { type Config, requireSettings } from '../core/config.ts';
 import { createDeliveryGuard, createRequestLimits } from '../workers/limits.ts';
@@ -16,11 +17,10 @@ import { onShutdown } from './shutdown.ts';
 
 export async function runDiscordBot(config: Config, log: Logger): Promise<Client> {
   requireSettings(config, 'discord');
-  const redis = connectRedis(config.queue.redisUrl, 'producer');
+  const redis = connectRedis(config.queue.redisUrl, 'producer', log);
   const queue = createMoodQueue(redis, { attempts: config.queue.attempts, prefix: config.queue.prefix });
   const reindex = createReindexQueue(redis, config.queue.prefix);
-  // Slash commands need no privileged intents; Guilds is what discord.js needs to resolve interactions.
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.discord.apiUrl } });
+  const client = createDiscordClient(config.discord.apiUrl);
   attachDiscordBot(client, {
     queue,
     limits: createRequestLimits(redis, {

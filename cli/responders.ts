@@ -1,6 +1,6 @@
 /** The worker learns how to answer on each platform here, from the bots' responders (DESIGN.md). */
-import { REST } from '@discordjs/rest';
 import { webApi } from '@slack/bolt';
+import { createInteractionRest } from '../bots/discord/client.ts';
 import { createDiscordResponder } from '../bots/discord/responder.ts';
 import { slackLogger } from '../bots/slack/log.ts';
 import { createSlackResponder } from '../bots/slack/responder.ts';
@@ -10,7 +10,7 @@ import type { Logger } from './logger.ts';
 
 export function platformResponders(config: Config, log: Logger): Responders {
   return {
-    discord: createDiscordResponder(new REST({ api: config.discord.apiUrl, version: '10' }), log),
+    discord: createDiscordResponder(createInteractionRest(config.discord.apiUrl), log),
     // The bot token is only the fallback for a spent response_url; a few quick retries, not half an hour's.
     slack: createSlackResponder({
       client: new webApi.WebClient(config.slack.botToken, {

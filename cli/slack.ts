@@ -15,7 +15,7 @@ import { onShutdown } from './shutdown.ts';
 export async function runSlackBot(config: Config, log: Logger): Promise<App> {
   requireSettings(config, 'slack');
   const { slack } = config;
-  const redis = connectRedis(config.queue.redisUrl, 'producer');
+  const redis = connectRedis(config.queue.redisUrl, 'producer', log);
   const queue = createMoodQueue(redis, { attempts: config.queue.attempts, prefix: config.queue.prefix });
   const reindex = createReindexQueue(redis, config.queue.prefix);
   const metrics = createMetrics();

@@ -17,7 +17,7 @@ import { platformResponders } from './responders.ts';
 import { onShutdown } from './shutdown.ts';
 
 export async function runWorker(config: Config, log: Logger): Promise<void> {
-  const redis = connectRedis(config.queue.redisUrl, 'worker');
+  const redis = connectRedis(config.queue.redisUrl, 'worker', log);
   await checkEvictionPolicy(redis, config.queue.evictionCheck, log);
   const metrics = createMetrics();
   const app = await openApp(config, log, metrics);

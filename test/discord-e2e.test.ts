@@ -4,35 +4,24 @@
  */
 import type { APIEmbed } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DiscordStack, startDiscordStack } from './support/discord-stack.ts';
+import {
+  type DiscordStack,
+  freshUserId,
+  linkOf,
+  moodInteraction,
+  startDiscordStack,
+  trackLines,
+} from './support/discord-stack.ts';
 
 let stack: DiscordStack;
-let user = 500000000000000000n;
-const nextUser = () => String(++user);
-
-const STRING = 3;
-const INTEGER = 4;
-const BOOLEAN = 5;
 
 function mood(text: string, extra: { size?: number; private?: boolean; userId?: string } = {}) {
-  const options: { name: string; type: number; value: string | number | boolean }[] = [
-    { name: 'mood', type: STRING, value: text },
-  ];
-  if (extra.size !== undefined) options.push({ name: 'size', type: INTEGER, value: extra.size });
-  if (extra.private !== undefined) options.push({ name: 'private', type: BOOLEAN, value: extra.private });
-  return stack.fake.chatInput({
-    name: 'mood',
-    options: options as never,
-    userId: extra.userId ?? nextUser(),
-  });
+  return moodInteraction(stack.fake, text, extra);
 }
 
 const edited = (token: string) =>
   stack.fake.waitFor(() => stack.fake.edits.find((e) => e.token === token), 30_000);
 const embedOf = (token: string) => stack.fake.originalMessage(token)?.embeds?.[0] as APIEmbed | undefined;
-const trackLines = (embed: APIEmbed | undefined) =>
-  (embed?.description ?? '').split('\n').filter((l) => /^\*\*\d+\.\*\* \[/.test(l));
-const linkOf = (line: string) => /\]\((https:\/\/open\.spotify\.com\/[^)\s]+)\)/.exec(line)?.[1];
 const settle = (ms = 500) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -86,7 +75,7 @@ describe('/mood on Discord', () => {
         stack.fake.buttonPress({
           customId: button.custom_id ?? '',
           messageId: original?.id,
-          userId: nextUser(),
+          userId: freshUserId(),
         }),
       );
       await edited(press.token);
@@ -97,7 +86,7 @@ describe('/mood on Discord', () => {
   });
 
   it('a user asking again within the cooldown is told when to come back, and nothing is queued', async () => {
-    const userId = nextUser();
+    const userId = freshUserId();
     const first = stack.fake.dispatchInteraction(mood('rainy sunday', { userId }));
     await edited(first.token);
     const second = stack.fake.dispatchInteraction(mood('rainy monday', { userId }));

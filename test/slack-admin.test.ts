@@ -10,7 +10,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { App } from '@slack/bolt';
@@ -35,6 +34,7 @@ import { createReindexWorker } from '../workers/reindex-worker.ts';
 import { type FakeSlack, type ResponseUrlPost, startFakeSlack } from './fakes/slack-server.ts';
 import { createPGliteDatabase, type TestDatabase } from './support/databases.ts';
 import { localEmbedder } from './support/models.ts';
+import { freePort } from './support/processes.ts';
 import { dropPrefix, REDIS_URL, testPrefix } from './support/redis.ts';
 import { signedHeaders, slashCommandBody } from './support/slack.ts';
 
@@ -482,12 +482,3 @@ describe('parseAdminCommand', () => {
 });
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -4,13 +4,13 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../workers/jobs.ts';
 import { type FakeSlack, startFakeSlack } from './fakes/slack-server.ts';
+import { freePort } from './support/processes.ts';
 import { dropPrefix, REDIS_URL, testPrefix } from './support/redis.ts';
 import { signedHeaders, slashCommandBody, triggerId } from './support/slack.ts';
 
@@ -43,15 +43,6 @@ async function sonicMood(args: string[], env: Record<string, string>) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('sonic-mood slack', () => {

@@ -3,34 +3,21 @@
  * PostgreSQL, Redis, a fake Discord and a slowed-down fake Spotify. Killed mid-job, the job completes on a
  * fresh worker with exactly one reply.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAI, startFakeOpenAI } from './fakes/openai-server.ts';
 import { type FakeSpotify, startFakeSpotify } from './fakes/spotify-server.ts';
 import { type DiscordStack, startDiscordStack } from './support/discord-stack.ts';
+import { freePort, type RunningProcess, startSonicMood } from './support/processes.ts';
 
 let stack: DiscordStack;
 let spotify: FakeSpotify;
 let openai: FakeOpenAI;
-const children: ChildProcess[] = [];
+const children: RunningProcess[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startWorkerProcess(
-  healthPort: number,
-): Promise<{ child: ChildProcess; output: () => string }> {
-  let output = '';
-  const child = spawn('node', ['bin/sonic-mood.js', 'worker'], {
-    env: {
-      ...process.env,
+async function startWorkerProcess(healthPort: number): Promise<RunningProcess> {
+  const worker = await startSonicMood(
+    ['worker'],
+    {
       DATABASE_URL: stack.database.url,
       SONIC_MOOD_DATA_DIR: '.sonic-mood',
       QUEUE_PREFIX: stack.prefix,
@@ -47,17 +34,10 @@ async function startWorkerProcess(
       OPENAI_API_KEY: 'sk-test-key',
       LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('worker ready')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, output: () => output };
+    'worker ready',
+  );
+  children.push(worker);
+  return worker;
 }
 
 beforeAll(async () => {
@@ -69,7 +49,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const worker of children) if (worker.alive()) worker.child.kill('SIGKILL');
   await Promise.all([stack?.close(), spotify?.close(), openai?.close()]);
 });
 
@@ -93,7 +73,7 @@ describe('sonic-mood worker (process)', () => {
     // The job is in the middle of its Spotify lookups (8 songs × 400 ms, one at a time): kill it there.
     await stack.fake.waitFor(() => spotify.stats.searchCalls >= 2 || undefined, 30_000);
     first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
+    await first.exited();
     expect(stack.fake.edits.filter((e) => e.token === interaction.token)).toEqual([]);
 
     const secondPort = await freePort();
@@ -113,7 +93,7 @@ describe('sonic-mood worker (process)', () => {
 
     // SIGTERM: the worker closes cleanly and exits 0.
     second.child.kill('SIGTERM');
-    const code = await new Promise((r) => second.child.once('exit', r));
+    const code = await second.exited();
     expect(code).toBe(0);
   }, 150_000);
 
@@ -130,7 +110,7 @@ describe('sonic-mood worker (process)', () => {
     ).toBe('enqueued');
     await stack.fake.waitFor(() => openai.embeddingRequests().length - before >= 3 || undefined, 60_000);
     first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
+    await first.exited();
     const atKill = openai.embeddingRequests().length - before;
 
     await startWorkerProcess(await freePort());

@@ -8,12 +8,30 @@ export type RedisRole = 'worker' | 'producer';
  * Workers block on Redis and must never give up a command (`maxRetriesPerRequest: null`); producers (bots)
  * fail fast instead of queueing commands while Redis is away, so a user hears "try again" at once.
  */
-export function connectRedis(url: string, role: RedisRole): Redis {
-  return new Redis(url, {
+export function connectRedis(
+  url: string,
+  role: RedisRole,
+  log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void },
+): Redis {
+  const redis = new Redis(url, {
     maxRetriesPerRequest: role === 'worker' ? null : 1,
     enableOfflineQueue: role === 'worker',
     lazyConnect: false,
   });
+  // ioredis reconnects by itself; without a listener it prints every failed attempt to stderr unstructured.
+  // One line when the connection goes and one when it is back is what an operator needs.
+  let lost = false;
+  redis.on('error', (error: Error) => {
+    if (lost) return;
+    lost = true;
+    log.warn({ role, err: error.message }, 'Redis connection lost; reconnecting');
+  });
+  redis.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    log.info({ role }, 'Redis connection back');
+  });
+  return redis;
 }
 
 /**

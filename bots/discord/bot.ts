@@ -51,7 +51,12 @@ export function attachDiscordBot(client: Client, deps: DiscordBotDeps): void {
 
 export async function handleInteraction(interaction: Interaction, deps: DiscordBotDeps): Promise<void> {
   if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
-  if (!(await deps.deliveries.claim('discord', interaction.id))) {
+  // Without Redis nothing can be claimed or queued: carry on, so the enqueue below tells the user "try again".
+  const first = await deps.deliveries.claim('discord', interaction.id).catch((error: unknown) => {
+    deps.log.warn({ interactionId: interaction.id, err: String(error) }, 'delivery claim failed');
+    return true;
+  });
+  if (!first) {
     deps.log.info({ interactionId: interaction.id }, 'repeated delivery ignored');
     return;
   }
@@ -85,7 +90,16 @@ async function onMood(interaction: ChatInputCommandInteraction, deps: DiscordBot
 async function onButton(interaction: ButtonInteraction, deps: DiscordBotDeps): Promise<void> {
   const button = parseButtonId(interaction.customId);
   if (!button) return;
-  const context = await deps.contexts.load(button.playlistId);
+  let context: Awaited<ReturnType<PlaylistContexts['load']>>;
+  try {
+    context = await deps.contexts.load(button.playlistId);
+  } catch (error) {
+    deps.log.error({ interactionId: interaction.id, err: String(error) }, 'playlist context unavailable');
+    await interaction
+      .reply({ content: MESSAGES.busy, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
+      .catch(() => {});
+    return;
+  }
   if (!context) {
     await interaction.reply({
       content: MESSAGES.stale,

@@ -242,7 +242,14 @@ async function onButton(
   const teamId = b.team?.id ?? b.user.team_id;
   if (!button || !teamId) return;
 
-  const shown = await deps.contexts.load(button.playlistId);
+  let shown: Awaited<ReturnType<PlaylistContexts['load']>>;
+  try {
+    shown = await deps.contexts.load(button.playlistId);
+  } catch (error) {
+    deps.log.error({ err: String(error) }, 'playlist context unavailable');
+    await respond(note(MESSAGES.busy)).catch(() => {});
+    return;
+  }
   if (!shown) {
     await respond(note(MESSAGES.stale));
     return;

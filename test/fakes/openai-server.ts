@@ -58,6 +58,8 @@ export interface FakeOpenAI {
   chatRequests(): ChatRequest[];
   /** Queue failures: each one answers one upcoming request instead of the normal response. */
   failNext(...failures: ScriptedFailure[]): void;
+  /** An outage: for `ms` from now every request fails, taking the failures in turn (429, 500, a hang…). */
+  failFor(ms: number, ...failures: ScriptedFailure[]): void;
   setChatReply(reply: ChatReply): void;
   setLatency(ms: number): void;
   close(): Promise<void>;
@@ -72,6 +74,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   let latencyMs = options.latencyMs ?? 0;
   let chatReply: ChatReply = options.chatReply ?? 'Rainy Day Reverie';
   let completionCount = 0;
+  let outage: { until: number; failures: readonly ScriptedFailure[]; next: number } | undefined;
 
   const wait = (ms: number, res: ServerResponse): Promise<void> =>
     new Promise((resolve) => {
@@ -95,7 +98,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body: parseJson(text) });
 
     await wait(latencyMs, res);
-    const failure = failures.shift();
+    const failure =
+      failures.shift() ??
+      (outage && Date.now() < outage.until && outage.failures.length > 0
+        ? outage.failures[outage.next++ % outage.failures.length]
+        : undefined);
     if (failure !== undefined) {
       if ('hangMs' in failure) {
         await wait(failure.hangMs, res);
@@ -190,6 +197,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         }),
     failNext: (...next) => {
       failures.push(...next);
+    },
+    failFor: (ms, ...cycle) => {
+      outage = { until: Date.now() + ms, failures: cycle, next: 0 };
     },
     setChatReply: (reply) => {
       chatReply = reply;

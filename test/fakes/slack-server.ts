@@ -26,6 +26,8 @@ export interface ApiCall {
   readonly contentType: string;
   /** Form fields or JSON body; `blocks` and other JSON-in-form fields are parsed. */
   readonly body: Record<string, unknown>;
+  /** When it arrived (epoch ms). */
+  readonly at: number;
 }
 
 export interface ResponseUrlPost {
@@ -155,6 +157,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
           token: bearer ?? (typeof body.token === 'string' ? body.token : undefined),
           contentType,
           body,
+          at: Date.now(),
         };
         calls.push(call);
         return sendJson(res, 200, apiReply(api[1], call));

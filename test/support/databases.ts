@@ -18,13 +18,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createPostgresDatabase(): Promise<TestDatabase> {
+export async function createPostgresDatabase(adminUrl = PG_ADMIN_URL): Promise<TestDatabase> {
   const name = `sonic_mood_test_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(PG_ADMIN_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const db = openPostgres(url.toString(), { max: 4 });
   await migrate(db);
@@ -33,7 +33,7 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     async drop() {
       await db.close();
-      const again = new pg.Client({ connectionString: PG_ADMIN_URL });
+      const again = new pg.Client({ connectionString: adminUrl });
       await again.connect();
       await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await again.end();

@@ -3,10 +3,10 @@
  * Redis/BullMQ, a worker running the real core on native PostgreSQL + pgvector with the demo catalog.
  */
 import type { Worker } from 'bullmq';
-import { Client, GatewayIntentBits } from 'discord.js';
-import { Redis } from 'ioredis';
+import { type APIEmbed, ApplicationCommandOptionType, type Client } from 'discord.js';
 import pino from 'pino';
 import { attachDiscordBot } from '../../bots/discord/bot.ts';
+import { createDiscordClient } from '../../bots/discord/client.ts';
 import { type App, openApp } from '../../cli/app.ts';
 import { DEMO_CATALOG } from '../../cli/catalog-setup.ts';
 import { platformResponders } from '../../cli/responders.ts';
@@ -18,6 +18,7 @@ import { createDeliveryGuard, createRequestLimits } from '../../workers/limits.t
 import { createMoodQueue, type MoodQueue } from '../../workers/mood-queue.ts';
 import { createMoodWorker } from '../../workers/mood-worker.ts';
 import { createPlaylistContexts } from '../../workers/playlist-context.ts';
+import { connectRedis } from '../../workers/redis.ts';
 import { createReindexQueue, type ReindexQueue } from '../../workers/reindex-queue.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord-server.ts';
 import { createPostgresDatabase, type TestDatabase } from './databases.ts';
@@ -36,6 +37,8 @@ export interface DiscordStack {
   readonly config: Config;
   readonly database: TestDatabase;
   readonly prefix: string;
+  /** The settings the stack runs on, for a worker process of the same deployment. */
+  readonly env: Readonly<Record<string, string>>;
   /** The pino log lines every part wrote, to check that no secret reached them. */
   readonly logLines: string[];
   startWorker(): Promise<Worker>;
@@ -43,25 +46,39 @@ export interface DiscordStack {
   close(): Promise<void>;
 }
 
-export async function startDiscordStack(
-  options: { cooldownSeconds?: number; operators?: readonly string[] } = {},
-): Promise<DiscordStack> {
+export interface DiscordStackOptions {
+  readonly cooldownSeconds?: number;
+  readonly groupHourlyCap?: number;
+  readonly operators?: readonly string[];
+  /** Another Redis than the shared one (a fault test's own, which it restarts). */
+  readonly redisUrl?: string;
+  /** A server to create the test database on, other than TEST_PG_ADMIN_URL's. */
+  readonly pgAdminUrl?: string;
+  /** More settings, e.g. model providers; the catalog is embedded with the embedder they configure. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startDiscordStack(options: DiscordStackOptions = {}): Promise<DiscordStack> {
   const prefix = testPrefix();
+  const redisUrl = options.redisUrl ?? REDIS_URL;
   const [fake, database] = await Promise.all([
     startFakeDiscord({ botToken: BOT_TOKEN, applicationId: APP_ID, guilds: [GUILD_ID] }),
-    createPostgresDatabase(),
+    createPostgresDatabase(options.pgAdminUrl),
   ]);
-  const config = loadConfig({
-    DATABASE_URL: database.url,
+  const env: Record<string, string> = {
+    DATABASE_URL: String(database.url),
     SONIC_MOOD_DATA_DIR: '.sonic-mood',
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
     DISCORD_TOKEN: BOT_TOKEN,
     DISCORD_APPLICATION_ID: APP_ID,
     DISCORD_API_URL: fake.restUrl,
     COOLDOWN_SECONDS: String(options.cooldownSeconds ?? 0),
+    ...(options.groupHourlyCap ? { GROUP_HOURLY_CAP: String(options.groupHourlyCap) } : {}),
     WORKER_LOCK_MS: '5000',
-  });
+    ...options.env,
+  };
+  const config = loadConfig(env);
   const logLines: string[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
 
@@ -70,15 +87,11 @@ export async function startDiscordStack(
   const { modelId } = await backfillEmbeddings(app.db, app.providers.embedder);
   await activate(app.db, modelId);
 
-  const producer = new Redis(config.queue.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  const consumer = new Redis(config.queue.redisUrl, { maxRetriesPerRequest: null });
+  const producer = connectRedis(config.queue.redisUrl, 'producer', log);
+  const consumer = connectRedis(config.queue.redisUrl, 'worker', log);
   const queue = createMoodQueue(producer, { attempts: config.queue.attempts, prefix });
   const reindex = createReindexQueue(producer, prefix);
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
-    rest: { api: fake.restUrl },
-    waitGuildTimeout: 100,
-  });
+  const client = createDiscordClient(fake.restUrl, { waitGuildTimeout: 100 });
   attachDiscordBot(client, {
     queue,
     limits: createRequestLimits(producer, {
@@ -105,6 +118,7 @@ export async function startDiscordStack(
     config,
     database,
     prefix,
+    env,
     logLines,
     async startWorker() {
       worker = createMoodWorker({
@@ -135,8 +149,34 @@ export async function startDiscordStack(
       await app.close();
       await fake.close();
       await database.drop();
-      await dropPrefix(prefix);
+      await dropPrefix(prefix, redisUrl);
     },
   };
   return stack;
 }
+
+let nextUserId = 700000000000000000n;
+/** A fresh Discord user id (snowflake) per call, so per-user cooldowns never interfere. */
+export const freshUserId = (): string => String(++nextUserId);
+
+/** A `/mood` interaction as Discord sends it, from a fresh user unless one is given. */
+export function moodInteraction(
+  fake: FakeDiscord,
+  text: string,
+  extra: { size?: number; private?: boolean; userId?: string } = {},
+) {
+  const options: { name: string; type: number; value: string | number | boolean }[] = [
+    { name: 'mood', type: ApplicationCommandOptionType.String, value: text },
+  ];
+  if (extra.size !== undefined)
+    options.push({ name: 'size', type: ApplicationCommandOptionType.Integer, value: extra.size });
+  if (extra.private !== undefined)
+    options.push({ name: 'private', type: ApplicationCommandOptionType.Boolean, value: extra.private });
+  return fake.chatInput({ name: 'mood', options: options as never, userId: extra.userId ?? freshUserId() });
+}
+
+/** The numbered track lines of a playlist embed (`**1.** [Song](url) — Artist`). */
+export const trackLines = (embed: APIEmbed | undefined): string[] =>
+  (embed?.description ?? '').split('\n').filter((l) => /^\*\*\d+\.\*\* \[/.test(l));
+export const linkOf = (line: string): string | undefined =>
+  /\]\((https:\/\/open\.spotify\.com\/[^)\s]+)\)/.exec(line)?.[1];

@@ -1,0 +1,149 @@
+/**
+ * Private Redis and PostgreSQL servers that a fault test may stop and start without disturbing the shared
+ * ones other test files use. Both are the machine's own binaries, on free loopback ports, with data in a
+ * temporary folder; Redis keeps an append-only file as docker-compose.yml configures it, so a restart keeps
+ * its jobs, as in production.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { freePort } from './processes.ts';
+
+const run = promisify(execFile);
+
+async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface RestartableServer {
+  readonly url: string;
+  /** A clean shutdown (Redis: SIGTERM, which flushes the append-only file; PostgreSQL: `pg_ctl stop -m fast`). */
+  stop(): Promise<void>;
+  /** Starts it again; does nothing while it runs. */
+  start(): Promise<void>;
+  /** Stops it for good and deletes its data. */
+  destroy(): Promise<void>;
+}
+
+export async function startRedisServer(): Promise<RestartableServer> {
+  const [port, dir] = await Promise.all([freePort(), mkdtemp(path.join(tmpdir(), 'sonic-mood-redis-'))]);
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  const ping = async () => {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    redis.on('error', () => {}); // refused while it starts: connect() rejects, which is the answer
+    try {
+      await redis.connect();
+      // Loading the append-only file answers LOADING until the data is back.
+      return (await redis.ping()) === 'PONG';
+    } finally {
+      redis.disconnect();
+    }
+  };
+  const server: RestartableServer = {
+    url,
+    async start() {
+      if (child) return;
+      child = spawn(
+        'redis-server',
+        [
+          ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
+          ...['--appendonly', 'yes', '--appendfsync', 'always', '--save', ''],
+          ...['--maxmemory-policy', 'noeviction'],
+        ],
+        { stdio: 'ignore' },
+      );
+      await until(ping, `redis-server on ${port}`);
+    },
+    async stop() {
+      const running = child;
+      child = undefined;
+      if (!running || running.exitCode !== null) return;
+      const exited = new Promise((r) => running.once('exit', r));
+      running.kill('SIGTERM');
+      await exited;
+    },
+    async destroy() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
+
+/** The newest PostgreSQL on this machine, e.g. /usr/lib/postgresql/15/bin. */
+function postgresBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  const version = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(a) - Number(b))
+        .at(-1)
+    : undefined;
+  if (!version) throw new Error(`no PostgreSQL server binaries under ${root}`);
+  return path.join(root, version, 'bin');
+}
+
+/**
+ * A PostgreSQL cluster of its own (initdb in a temporary folder, trust auth, user `postgres`), with the
+ * machine's pgvector. PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
+ * `url` is the cluster's `postgres` database, for creating the test's own database.
+ */
+export async function startPostgresServer(): Promise<RestartableServer> {
+  const bin = postgresBinDir();
+  const [port, dir] = await Promise.all([freePort(), mkdtemp(path.join(tmpdir(), 'sonic-mood-pg-'))]);
+  const asRoot = process.getuid?.() === 0;
+  const pgRun = (tool: string, args: readonly string[]) =>
+    asRoot
+      ? run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args])
+      : run(path.join(bin, tool), [...args]);
+  if (asRoot) await chown(dir, ...(await postgresIds()));
+  const data = path.join(dir, 'data');
+  await pgRun('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  let running = false;
+  const server: RestartableServer = {
+    url,
+    async start() {
+      if (running) return;
+      await pgRun('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
+      running = true;
+      await until(async () => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.end();
+        return true;
+      }, `PostgreSQL on ${port}`);
+    },
+    async stop() {
+      if (!running) return;
+      await pgRun('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      running = false;
+    },
+    async destroy() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
+
+async function postgresIds(): Promise<[number, number]> {
+  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
+    run('id', ['-u', 'postgres']),
+    run('id', ['-g', 'postgres']),
+  ]);
+  return [Number(uid.trim()), Number(gid.trim())];
+}
