@@ -13,8 +13,8 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { App as SlackApp, } from '@slack/bolt';
-import { Queue, } from 'bullmq';
+import type { App as SlackApp } from '@slack/bolt';
+import { Queue } from 'bullmq';
 import type { APIEmbed } from 'discord.js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
