@@ -25,11 +25,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { loadConfig } from '../core/config.ts';
-import { LocalEmbedder, normalize } from '../core/local/embedder.ts';
+import { LocalEmbedder, MOOD_SHARE, normalize } from '../core/local/embedder.ts';
 import { LocalExplainer } from '../core/local/explainer.ts';
 import { tokenize } from '../core/local/tokenize.ts';
 import { loadWordVectors, type WordVectors } from '../core/local/word-vectors.ts';
@@ -77,8 +77,20 @@ const program = new Command('bench:relevance')
       .default('both'),
   )
   .option('--out <file>', 'markdown results file (test half only; "-" for none)', DEFAULT_OUT)
+  .option(
+    '--mood-share <share>',
+    `the local embedder's mood-profile share of similarity, 0–1 (shipped: ${MOOD_SHARE}); for ablations`,
+    (v) => {
+      const share = Number(v);
+      if (!(share >= 0 && share <= 1)) throw new InvalidArgumentError('a number from 0 to 1');
+      return share;
+    },
+    MOOD_SHARE,
+  )
   .parse();
-const opts = program.opts<{ half: Half; catalog: 'both' | CatalogKind; out: string }>();
+const opts = program.opts<{ half: Half; catalog: 'both' | CatalogKind; out: string; moodShare: number }>();
+// The recommender's settings come from the environment as in the product (HYDE_ENABLED, POPULARITY_WEIGHT, …).
+const RECOMMEND = loadConfig(process.env).recommend;
 
 // ---------------------------------------------------------------------------------------------------------
 // Data
@@ -301,7 +313,7 @@ async function evaluate(
     index: catalog.index,
     links: noLinks,
     explainer: new LocalExplainer(product),
-    options: loadConfig({}).recommend,
+    options: RECOMMEND,
   });
   const results: LabelResult[] = [];
   for (const [label, moods] of Object.entries(queries)) {
@@ -377,7 +389,7 @@ async function main(): Promise<void> {
     readFile(HELD_OUT_QUERIES, 'utf8').then((text) => Queries.parse(JSON.parse(text))),
     loadWordVectors(CACHE_DIR),
   ]);
-  const product = new LocalEmbedder(vectors);
+  const product = new LocalEmbedder(vectors, { moodShare: opts.moodShare });
   const naive = new NaiveMeanEmbedder(vectors);
   const half = songs.filter((s) => s.half === opts.half);
   const kinds: CatalogKind[] = opts.catalog === 'both' ? ['names', 'enriched'] : [opts.catalog];
@@ -458,6 +470,8 @@ async function main(): Promise<void> {
     `## Relevance — ${opts.half} half`,
     '',
     `Command: \`${commandLine()}\` · ${new Date().toISOString().slice(0, 10)} · ${seconds} s · embedder \`${product.model}\``,
+    `Settings of (c): mood share ${opts.moodShare}, HyDE ${RECOMMEND.hydeEnabled ? `on (weight ${RECOMMEND.hydeWeight})` : 'off'}, ` +
+      `popularity weight ${RECOMMEND.popularityWeight}, at most ${RECOMMEND.maxPerArtist} per artist, pool ${RECOMMEND.candidatePool}.`,
     '',
     `Systems: ${SYSTEMS.map((s) => SYSTEM_NAMES[s]).join('; ')}.`,
     `(a) returns at most ${ORIGINAL_QUERY_LIMIT + ORIGINAL_HYDE_LIMIT} songs; p@10 and p@25 divide by 10 and 25 all the same (missing slots are misses), and nDCG@10 is computed on what it returns.`,

@@ -7,7 +7,7 @@ import { QUEUES } from '../workers/jobs.ts';
 import { createMetrics } from '../workers/metrics.ts';
 import { createMoodWorker } from '../workers/mood-worker.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
-import { checkEvictionPolicy, connectRedis } from '../workers/redis.ts';
+import { checkEvictionPolicy, connectRedis, quietConnectionErrors } from '../workers/redis.ts';
 import { createReindexWorker } from '../workers/reindex-worker.ts';
 import { openApp } from './app.ts';
 import { ensureCatalogReady } from './catalog-setup.ts';
@@ -45,7 +45,9 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
     lockMs: config.queue.lockMs,
   });
   await Promise.all([worker.waitUntilReady(), reindexWorker.waitUntilReady()]);
-  const depthQueue = new Queue(QUEUES.mood, { connection: redis, prefix: config.queue.prefix });
+  const depthQueue = quietConnectionErrors(
+    new Queue(QUEUES.mood, { connection: redis, prefix: config.queue.prefix }),
+  );
   metrics.trackQueueDepth(QUEUES.mood, () => depthQueue.count());
   const health = await startHealthServer(
     config.queue.healthPort,

@@ -2,6 +2,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type MoodJobData, MoodJobData as MoodJobSchema, QUEUES } from './jobs.ts';
+import { quietConnectionErrors } from './redis.ts';
 
 export interface MoodQueueOptions {
   readonly attempts: number;
@@ -25,11 +26,13 @@ export const MOOD_JOB_DEFAULTS = {
 } as const;
 
 export function createMoodQueue(connection: Redis, options: MoodQueueOptions): MoodQueue {
-  const queue = new Queue<MoodJobData>(QUEUES.mood, {
-    connection,
-    prefix: options.prefix,
-    defaultJobOptions: { ...MOOD_JOB_DEFAULTS, attempts: options.attempts },
-  });
+  const queue = quietConnectionErrors(
+    new Queue<MoodJobData>(QUEUES.mood, {
+      connection,
+      prefix: options.prefix,
+      defaultJobOptions: { ...MOOD_JOB_DEFAULTS, attempts: options.attempts },
+    }),
+  );
   return {
     async enqueue(jobId, data) {
       // Validate on the way in too: a bug in a bot must fail here, loudly, not in a worker later.

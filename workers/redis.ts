@@ -63,3 +63,15 @@ export async function checkEvictionPolicy(
   }
   throw new MoodError(MoodErrorCode.ConfigInvalid, message);
 }
+
+/**
+ * A BullMQ Queue re-emits its connection's errors, and one without a listener prints each to stderr with its
+ * stack. The connection from `connectRedis` already logs the outage once, and a command that fails rejects to
+ * its caller, so a producer's queue has nothing to add.
+ */
+export function quietConnectionErrors<
+  Q extends { on(event: 'error', listener: (error: Error) => void): unknown },
+>(queue: Q): Q {
+  queue.on('error', () => {});
+  return queue;
+}

@@ -8,6 +8,7 @@ import {
   type ReindexJobResult,
   ReindexJobData as ReindexJobSchema,
 } from './jobs.ts';
+import { quietConnectionErrors } from './redis.ts';
 
 export interface ReindexStatus {
   readonly state: 'idle' | 'waiting' | 'running';
@@ -27,16 +28,18 @@ export interface ReindexQueue {
 export const cancelKey = (prefix: string) => `${prefix}:reindex:cancel`;
 
 export function createReindexQueue(connection: Redis, prefix: string): ReindexQueue {
-  const queue = new Queue<ReindexJobData, ReindexJobResult>(QUEUES.reindex, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 30_000 },
-      removeOnComplete: { count: 20 },
-      removeOnFail: { count: 20 },
-    },
-  });
+  const queue = quietConnectionErrors(
+    new Queue<ReindexJobData, ReindexJobResult>(QUEUES.reindex, {
+      connection,
+      prefix,
+      defaultJobOptions: {
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 30_000 },
+        removeOnComplete: { count: 20 },
+        removeOnFail: { count: 20 },
+      },
+    }),
+  );
   return {
     async start(data) {
       const valid = ReindexJobSchema.parse(data);

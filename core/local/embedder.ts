@@ -21,7 +21,7 @@ const SIF_A = 1e-3;
  * literal meaning of a song's name is mostly noise ("Sultans of Swing" is not about sultans); the meaning
  * part still breaks ties and carries queries the lexicon has no mood for.
  */
-const MOOD_SHARE = 0.87;
+export const MOOD_SHARE = 0.87;
 /** Bump when what a vector means changes (lexicon, weights), so a database re-embeds instead of mixing. */
 const VERSION = 2;
 
@@ -36,8 +36,14 @@ export class LocalEmbedder implements Embedder {
   readonly dimensions: number;
   readonly moods: MoodSpace;
   readonly #harmonic: number;
+  readonly #moodShare: number;
 
-  constructor(readonly vectors: WordVectors) {
+  /** `moodShare` other than the default is for measuring (bench:relevance); the model name does not record it. */
+  constructor(
+    readonly vectors: WordVectors,
+    options: { readonly moodShare?: number } = {},
+  ) {
+    this.#moodShare = options.moodShare ?? MOOD_SHARE;
     // Zipf: p(rank r) ≈ 1 / ((r + 1) · H_N), H_N ≈ ln N + γ.
     this.#harmonic = Math.log(vectors.size) + 0.5772;
     this.moods = new MoodSpace(vectors);
@@ -81,8 +87,8 @@ export class LocalEmbedder implements Embedder {
     if (!meaning) return undefined;
     const profile = this.moods.profile(words, mode);
     const out = new Float32Array(this.dimensions);
-    const meaningScale = Math.sqrt(1 - MOOD_SHARE);
-    const moodScale = Math.sqrt(MOOD_SHARE);
+    const meaningScale = Math.sqrt(1 - this.#moodShare);
+    const moodScale = Math.sqrt(this.#moodShare);
     for (let d = 0; d < meaning.length; d++) out[d] = (meaning[d] ?? 0) * meaningScale;
     for (let k = 0; k < profile.length; k++) out[meaning.length + k] = (profile[k] ?? 0) * moodScale;
     return normalize(out);
