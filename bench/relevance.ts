@@ -31,6 +31,7 @@ import { z } from 'zod';
 import { loadConfig } from '../core/config.ts';
 import { LocalEmbedder, MOOD_SHARE, normalize } from '../core/local/embedder.ts';
 import { LocalExplainer } from '../core/local/explainer.ts';
+import { MoodSpace } from '../core/local/mood-space.ts';
 import { tokenize } from '../core/local/tokenize.ts';
 import { loadWordVectors, type WordVectors } from '../core/local/word-vectors.ts';
 import { LocalWriter } from '../core/local/writer.ts';
@@ -389,7 +390,10 @@ async function main(): Promise<void> {
     readFile(HELD_OUT_QUERIES, 'utf8').then((text) => Queries.parse(JSON.parse(text))),
     loadWordVectors(CACHE_DIR),
   ]);
-  const product = new LocalEmbedder(vectors, { moodShare: opts.moodShare });
+  const product = new LocalEmbedder(vectors, {
+    moodShare: opts.moodShare,
+    moods: await MoodSpace.load(vectors, CACHE_DIR),
+  });
   const naive = new NaiveMeanEmbedder(vectors);
   const half = songs.filter((s) => s.half === opts.half);
   const kinds: CatalogKind[] = opts.catalog === 'both' ? ['names', 'enriched'] : [opts.catalog];

@@ -1,8 +1,7 @@
 /** Picks the model providers the configuration asks for; local ones are always there as the fallback. */
 import type { Config } from './config.ts';
-import { LocalEmbedder } from './local/embedder.ts';
+import { loadLocalEmbedder } from './local/embedder.ts';
 import { LocalExplainer } from './local/explainer.ts';
-import { loadWordVectors } from './local/word-vectors.ts';
 import { LocalWriter } from './local/writer.ts';
 import { createOpenAIClient } from './openai/client.ts';
 import { OpenAIEmbedder } from './openai/embedder.ts';
@@ -24,7 +23,7 @@ export async function createModelProviders(
   onWriterFallback?: (stage: WriterStage, error: unknown) => void,
 ): Promise<ModelProviders> {
   // The word vectors back the local writer and the "why" even when a remote model embeds.
-  const local = new LocalEmbedder(await loadWordVectors(config.cacheDir));
+  const local = await loadLocalEmbedder(config.cacheDir);
   const localWriter = new LocalWriter(local);
   const usesRemote =
     config.models.embeddingProvider === 'openai' || config.models.writerProvider === 'openai';

@@ -426,7 +426,7 @@ describe('Dockerfile', () => {
     expect(dataDir).toBeDefined();
     // The image deletes the 300 MB JSON, so the cache it builds must sit exactly where loadConfig reads it.
     const cacheDir = loadConfig({ SONIC_MOOD_DATA_DIR: dataDir }).cacheDir;
-    const build = lines.find((l) => l.includes('loadWordVectors('));
-    expect(build, 'a stage builds the word-vector cache').toContain(`loadWordVectors('${cacheDir}')`);
+    const build = lines.find((l) => l.includes('loadLocalEmbedder('));
+    expect(build, 'a stage builds the local embedder caches').toContain(`loadLocalEmbedder('${cacheDir}')`);
   });
 });

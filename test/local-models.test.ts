@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isMoodError } from '../core/errors.ts';
-import { type LocalEmbedder, normalize } from '../core/local/embedder.ts';
+import { LocalEmbedder, normalize } from '../core/local/embedder.ts';
 import { LocalExplainer } from '../core/local/explainer.ts';
+import { MoodSpace } from '../core/local/mood-space.ts';
 import { tokenize } from '../core/local/tokenize.ts';
 import { loadWordVectors } from '../core/local/word-vectors.ts';
 import { LocalWriter } from '../core/local/writer.ts';
@@ -39,6 +40,23 @@ describe('word-vector cache', () => {
     const rebuilt = await loadWordVectors(dir);
     expect(rebuilt.rank('sunday')).toBe(embedder.vectors.rank('sunday'));
   }, 120_000);
+});
+
+describe('mood classifier cache', () => {
+  it('a classifier read from the cache embeds exactly as a freshly trained one', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mood-'));
+    const trained = new LocalEmbedder(embedder.vectors, { moods: new MoodSpace(embedder.vectors) });
+    await MoodSpace.load(embedder.vectors, dir); // trains and writes
+    expect((await readdir(dir)).filter((f) => f.startsWith('mood-classifier-'))).toHaveLength(1);
+    const cached = new LocalEmbedder(embedder.vectors, {
+      moods: await MoodSpace.load(embedder.vectors, dir),
+    });
+    const texts = ['heartbroken and crying', 'Misty Mountain Hop by Led Zeppelin'];
+    for (const mode of ['query', 'document'] as const) {
+      const [a, b] = [await trained.embed(texts, mode), await cached.embed(texts, mode)];
+      expect(b.map((v) => Array.from(v))).toEqual(a.map((v) => Array.from(v)));
+    }
+  });
 });
 
 describe('tokenize', () => {

@@ -12,7 +12,7 @@ import { MoodError, MoodErrorCode } from '../errors.ts';
 import type { Embedder, EmbedMode, Vector } from '../ports.ts';
 import { MoodSpace } from './mood-space.ts';
 import { tokenize } from './tokenize.ts';
-import type { WordVectors } from './word-vectors.ts';
+import { loadWordVectors, type WordVectors } from './word-vectors.ts';
 
 /** SIF's smoothing constant: words rarer than ~a of the corpus keep most of their weight. */
 const SIF_A = 1e-3;
@@ -38,15 +38,18 @@ export class LocalEmbedder implements Embedder {
   readonly #harmonic: number;
   readonly #moodShare: number;
 
-  /** `moodShare` other than the default is for measuring (bench:relevance); the model name does not record it. */
+  /**
+   * `moods`: the mood space, trained here unless given (`loadLocalEmbedder` reads it from the cache).
+   * `moodShare` other than the default is for measuring (bench:relevance); the model name does not record it.
+   */
   constructor(
     readonly vectors: WordVectors,
-    options: { readonly moodShare?: number } = {},
+    options: { readonly moodShare?: number; readonly moods?: MoodSpace } = {},
   ) {
     this.#moodShare = options.moodShare ?? MOOD_SHARE;
     // Zipf: p(rank r) ≈ 1 / ((r + 1) · H_N), H_N ≈ ln N + γ.
     this.#harmonic = Math.log(vectors.size) + 0.5772;
-    this.moods = new MoodSpace(vectors);
+    this.moods = options.moods ?? new MoodSpace(vectors);
     this.dimensions = vectors.dims + this.moods.size;
     this.model = `local:glove-mood-${this.dimensions}@${VERSION}`;
   }
@@ -108,6 +111,15 @@ export class LocalEmbedder implements Embedder {
       return fallback;
     });
   }
+}
+
+/** The local embedder from the caches in `cacheDir` (word vectors, mood classifier), building them once. */
+export async function loadLocalEmbedder(
+  cacheDir: string,
+  options: { readonly moodShare?: number } = {},
+): Promise<LocalEmbedder> {
+  const vectors = await loadWordVectors(cacheDir);
+  return new LocalEmbedder(vectors, { ...options, moods: await MoodSpace.load(vectors, cacheDir) });
 }
 
 export function normalize(v: Float32Array): Float32Array | undefined {
