@@ -4,17 +4,7 @@
  * 50 interactions one after another, then 50 at once. Prints p50/p95/max.
  */
 import { type DiscordStack, startDiscordStack } from '../test/support/discord-stack.ts';
-
-const MOODS = [
-  'heartbroken and crying',
-  'pump-up workout',
-  'rainy sunday, nostalgic but hopeful',
-  'late night drive through neon rain',
-  'calm and peaceful, to unwind',
-  'songs to scream along to in traffic',
-  'happy dance party',
-  'chill lo-fi study session',
-];
+import { SAMPLE_MOODS } from '../test/support/moods.ts';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
@@ -25,7 +15,7 @@ async function fire(stack: DiscordStack, i: number): Promise<number> {
   const interaction = stack.fake.dispatchInteraction(
     stack.fake.chatInput({
       name: 'mood',
-      options: [{ name: 'mood', type: 3, value: MOODS[i % MOODS.length] ?? 'sad' }],
+      options: [{ name: 'mood', type: 3, value: SAMPLE_MOODS[i % SAMPLE_MOODS.length] ?? 'sad' }],
       userId: String(600000000000000000n + BigInt(i)),
     }),
   );

@@ -29,6 +29,7 @@ import { createSongIndex } from '../db/song-index.ts';
 import { startFakeSlack } from '../test/fakes/slack-server.ts';
 import { createPGliteDatabase, createPostgresDatabase } from '../test/support/databases.ts';
 import { localEmbedder } from '../test/support/models.ts';
+import { SAMPLE_MOODS } from '../test/support/moods.ts';
 import { dropPrefix, REDIS_URL, testPrefix } from '../test/support/redis.ts';
 import { signedHeaders, slashCommandBody } from '../test/support/slack.ts';
 import { createMoodWorker } from '../workers/mood-worker.ts';
@@ -36,16 +37,6 @@ import { createPlaylistContexts } from '../workers/playlist-context.ts';
 
 const BOT_TOKEN = 'xoxb-bench-bot-token';
 const SIGNING_SECRET = 'bench-signing-secret';
-const MOODS = [
-  'heartbroken and crying',
-  'pump-up workout',
-  'rainy sunday, nostalgic but hopeful',
-  'late night drive through neon rain',
-  'calm and peaceful, to unwind',
-  'songs to scream along to in traffic',
-  'happy dance party',
-  'chill lo-fi study session',
-];
 
 const options = new Command()
   .addOption(
@@ -146,7 +137,7 @@ for (const started = Date.now(); ; ) {
 async function fire(i: number): Promise<{ ack: number; total: number }> {
   const responseUrl = slack.responseUrl();
   const body = slashCommandBody({
-    text: `${MOODS[i % MOODS.length]} size:10`,
+    text: `${SAMPLE_MOODS[i % SAMPLE_MOODS.length]} size:10`,
     responseUrl,
     userId: `U${String(i).padStart(8, '0')}`,
   });

@@ -23,20 +23,13 @@ import {
   startDiscordStack,
   trackLines,
 } from './support/discord-stack.ts';
+import { SAMPLE_MOODS } from './support/moods.ts';
 import { freePort, type RunningProcess, startSonicMood } from './support/processes.ts';
 import { type RestartableServer, startPostgresServer, startRedisServer } from './support/servers.ts';
 
 const SOAK = Boolean(process.env.SOAK);
 const SPOTIFY_RATE_LIMIT_SECONDS = SOAK ? 60 : 6;
 const OPENAI_KEY = 'sk-fault-test-key-0123456789';
-const MOODS = [
-  'heartbroken and crying',
-  'pump-up workout',
-  'rainy sunday, nostalgic but hopeful',
-  'late night drive through neon rain',
-  'calm and peaceful, to unwind',
-  'happy dance party',
-];
 
 let redis: RestartableServer;
 let postgres: RestartableServer;
@@ -109,8 +102,9 @@ function fire(count: number, size = 8): string[] {
   return Array.from(
     { length: count },
     (_, i) =>
-      stack.fake.dispatchInteraction(moodInteraction(stack.fake, MOODS[i % MOODS.length] ?? '', { size }))
-        .token,
+      stack.fake.dispatchInteraction(
+        moodInteraction(stack.fake, SAMPLE_MOODS[i % SAMPLE_MOODS.length] ?? '', { size }),
+      ).token,
   );
 }
 

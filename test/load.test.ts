@@ -31,6 +31,7 @@ import {
   startDiscordStack,
   trackLines,
 } from './support/discord-stack.ts';
+import { SAMPLE_MOODS } from './support/moods.ts';
 import { type RunningProcess, startSonicMood } from './support/processes.ts';
 import { signedHeaders, slashCommandBody, triggerId } from './support/slack.ts';
 
@@ -47,16 +48,6 @@ const WORKERS = 2;
 const SIZE = 6;
 const SLACK_BOT_TOKEN = 'xoxb-load-test-bot-token';
 const SIGNING_SECRET = 'load-test-signing-secret-0123456789';
-const MOODS = [
-  'heartbroken and crying',
-  'pump-up workout',
-  'rainy sunday, nostalgic but hopeful',
-  'late night drive through neon rain',
-  'calm and peaceful, to unwind',
-  'songs to scream along to in traffic',
-  'happy dance party',
-  'chill lo-fi study session',
-];
 
 let stack: DiscordStack;
 let slack: FakeSlack;
@@ -125,7 +116,9 @@ interface Fired {
 }
 
 function fireDiscord(i: number): Fired {
-  const interaction = moodInteraction(stack.fake, MOODS[i % MOODS.length] ?? '', { size: SIZE });
+  const interaction = moodInteraction(stack.fake, SAMPLE_MOODS[i % SAMPLE_MOODS.length] ?? '', {
+    size: SIZE,
+  });
   const at = Date.now();
   stack.fake.dispatchInteraction(interaction);
   const redelivered = redeliveredAt(i);
@@ -136,7 +129,7 @@ function fireDiscord(i: number): Fired {
 async function fireSlack(i: number): Promise<Fired> {
   const channelId = `C${String(i).padStart(9, '0')}`;
   const body = slashCommandBody({
-    text: `${MOODS[i % MOODS.length]} size:${SIZE}`,
+    text: `${SAMPLE_MOODS[i % SAMPLE_MOODS.length]} size:${SIZE}`,
     responseUrl: slack.responseUrl(),
     triggerId: triggerId(),
     userId: `U${String(i).padStart(9, '0')}`,
