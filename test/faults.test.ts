@@ -8,11 +8,14 @@
  * for a minute instead of a few seconds.
  */
 import { readFileSync } from 'node:fs';
+import { Queue } from 'bullmq';
 import { parse } from 'csv-parse/sync';
 import type { APIEmbed } from 'discord.js';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../bots/discord/bot.ts';
 import { DEMO_CATALOG } from '../cli/catalog-setup.ts';
+import { QUEUES } from '../workers/jobs.ts';
 import { type FakeOpenAI, startFakeOpenAI } from './fakes/openai-server.ts';
 import { type FakeSpotify, startFakeSpotify } from './fakes/spotify-server.ts';
 import {
@@ -41,17 +44,18 @@ let healthPort: number;
 
 beforeAll(async () => {
   const songs = parse(readFileSync(DEMO_CATALOG), { columns: true }) as { name: string; artist: string }[];
-  [redis, postgres, openai, spotify] = await Promise.all([
-    startRedisServer(),
-    startPostgresServer(),
-    startFakeOpenAI(),
+  // Each is kept as soon as it is up, so afterAll can stop it even when another fails to start.
+  await Promise.all([
+    startRedisServer().then((s) => (redis = s)),
+    startPostgresServer().then((s) => (postgres = s)),
+    startFakeOpenAI().then((s) => (openai = s)),
     // Spotify knows every demo song, so a lookup that gets through returns a track link.
     startFakeSpotify({
       clientId: 'fault-id',
       clientSecret: 'fault-secret',
       catalog: songs.map((s, i) => ({ name: s.name, artist: s.artist, id: `track${i}` })),
       searchDelayMs: 20,
-    }),
+    }).then((s) => (spotify = s)),
   ]);
   stack = await startDiscordStack({
     redisUrl: redis.url,
@@ -71,6 +75,8 @@ beforeAll(async () => {
       SPOTIFY_API_URL: spotify.apiUrl,
       SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
       SPOTIFY_TIMEOUT_MS: '2000',
+      // Retries 2, 4 and 8 s apart: a database restart of a few seconds on a busy machine is ridden out.
+      JOB_ATTEMPTS: '4',
     },
   });
   healthPort = await freePort();
@@ -82,30 +88,38 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  // A test that failed mid-fault may have left a server down; the processes need it to shut down cleanly.
-  await Promise.all([redis?.start(), postgres?.start()]);
-  if (worker?.alive()) {
-    worker.child.kill('SIGTERM');
-    const killer = setTimeout(() => worker.child.kill('SIGKILL'), 15_000);
-    await worker.exited();
-    clearTimeout(killer);
+  try {
+    // A test that failed mid-fault may have left a server down; the processes need it to shut down cleanly.
+    await Promise.allSettled([redis?.start(), postgres?.start()]);
+    if (worker?.alive()) {
+      worker.child.kill('SIGTERM');
+      const killer = setTimeout(() => worker.child.kill('SIGKILL'), 15_000);
+      await worker.exited();
+      clearTimeout(killer);
+    }
+    await stack?.close().catch(() => {});
+  } finally {
+    await Promise.allSettled([redis?.destroy(), postgres?.destroy(), openai?.close(), spotify?.close()]);
   }
-  await stack?.close().catch(() => {});
-  await Promise.all([redis?.destroy(), postgres?.destroy(), openai?.close(), spotify?.close()]);
-});
+}, 120_000);
 
 const edits = (token: string) => stack.fake.edits.filter((e) => e.token === token);
 const embedOf = (token: string) => stack.fake.originalMessage(token)?.embeds?.[0] as APIEmbed | undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Every interaction this file sent, to check at the end that none was answered twice, however late. */
+const everyToken: string[] = [];
+
 function fire(count: number, size = 8): string[] {
-  return Array.from(
+  const tokens = Array.from(
     { length: count },
     (_, i) =>
       stack.fake.dispatchInteraction(
         moodInteraction(stack.fake, SAMPLE_MOODS[i % SAMPLE_MOODS.length] ?? '', { size }),
       ).token,
   );
+  everyToken.push(...tokens);
+  return tokens;
 }
 
 /** Waits until every interaction has an answer, then a little longer, so a second answer would show. */
@@ -228,6 +242,23 @@ describe('the worker through faults', () => {
     expect(afterLinks.some((l) => l?.startsWith('https://open.spotify.com/track/'))).toBe(true);
     expect(worker.alive()).toBe(true);
   }, 180_000);
+
+  it('through all of it, each request was answered once, and no job is left to run again', async () => {
+    expect(everyToken.filter((t) => edits(t).length !== 1)).toEqual([]);
+    // A job whose completion was lost with Redis would still be active, and run again once its lock expired.
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const jobs = new Queue(QUEUES.mood, { connection, prefix: stack.prefix });
+    const busy = everyToken.filter((t) => stack.fake.originalMessage(t)?.content === MESSAGES.busy).length;
+    expect(await jobs.getJobCounts('completed', 'active', 'waiting', 'delayed', 'failed')).toEqual({
+      completed: everyToken.length - busy,
+      active: 0,
+      waiting: 0,
+      delayed: 0,
+      failed: 0,
+    });
+    await jobs.close();
+    connection.disconnect();
+  });
 
   it('through all of it, no secret or interaction token reached the worker log', () => {
     const output = worker.output();

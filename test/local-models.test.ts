@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,6 @@ describe('word-vector cache', () => {
 
   it('is rebuilt when the cache file is missing or corrupt', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'wv-'));
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(path.join(dir, 'glove-sg-100d.v2.bin'), 'not a cache');
     const rebuilt = await loadWordVectors(dir);
     expect(rebuilt.rank('sunday')).toBe(embedder.vectors.rank('sunday'));
@@ -43,18 +42,25 @@ describe('word-vector cache', () => {
 });
 
 describe('mood classifier cache', () => {
-  it('a classifier read from the cache embeds exactly as a freshly trained one', async () => {
+  it('is trained once and read back: a cached classifier embeds exactly as a freshly trained one', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'mood-'));
-    const trained = new LocalEmbedder(embedder.vectors, { moods: new MoodSpace(embedder.vectors) });
-    await MoodSpace.load(embedder.vectors, dir); // trains and writes
-    expect((await readdir(dir)).filter((f) => f.startsWith('mood-classifier-'))).toHaveLength(1);
-    const cached = new LocalEmbedder(embedder.vectors, {
-      moods: await MoodSpace.load(embedder.vectors, dir),
-    });
-    const texts = ['heartbroken and crying', 'Misty Mountain Hop by Led Zeppelin'];
-    for (const mode of ['query', 'document'] as const) {
-      const [a, b] = [await trained.embed(texts, mode), await cached.embed(texts, mode)];
-      expect(b.map((v) => Array.from(v))).toEqual(a.map((v) => Array.from(v)));
+    try {
+      const texts = ['heartbroken and crying', 'Misty Mountain Hop by Led Zeppelin'];
+      const embedWith = async (moods: MoodSpace) => {
+        const e = new LocalEmbedder(embedder.vectors, { moods });
+        return (await e.embed(texts, 'document')).map((v) => Array.from(v));
+      };
+      const trained = await embedWith(new MoodSpace(embedder.vectors));
+      await MoodSpace.load(embedder.vectors, dir); // trains and writes
+      const [file, ...others] = (await readdir(dir)).filter((f) => f.startsWith('mood-classifier-'));
+      expect(others).toEqual([]);
+      expect(await embedWith(await MoodSpace.load(embedder.vectors, dir))).toEqual(trained);
+      // The second load read the file rather than training again: planted weights change what it embeds.
+      const cache = path.join(dir, file ?? '');
+      await writeFile(cache, Buffer.alloc((await stat(cache)).size));
+      expect(await embedWith(await MoodSpace.load(embedder.vectors, dir))).not.toEqual(trained);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -163,6 +163,7 @@ async function enqueue(
     log.info({ outcome }, 'mood request queued');
   } catch (error) {
     log.error({ err: String(error) }, 'enqueue failed');
+    // Should Redis have taken the job and only its reply been lost, the playlist edits this same reply later.
     await interaction.editReply({ content: MESSAGES.busy, allowedMentions: NO_MENTIONS }).catch(() => {});
   }
 }

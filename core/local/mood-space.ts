@@ -14,8 +14,8 @@
  *   alone reached precision@10 0.60 for an ideal one-mood request, against 0.43 with cosine scores.
  * A text's leaning is the SIF-weighted mean of its content words' scores, sharpened by a softmax.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmbedMode } from '../ports.ts';
 import type { WeightedWord } from './embedder.ts';
@@ -39,6 +39,8 @@ const TRAINING_STEPS = 300;
 const LEARNING_RATE = 0.5;
 /** L2 penalty: strong, so the classifier stays close to "which lexicon words is this word like". */
 const L2 = 0.01;
+/** Bump when `trainClassifier` itself changes, so no cache of the old one is read back. */
+const CLASSIFIER_VERSION = 1;
 
 export interface MoodLeaning {
   readonly mood: Mood;
@@ -108,11 +110,11 @@ export class MoodSpace {
     all.set(classifier.bias, size - classes);
     // Best effort, written then renamed so a concurrent start never reads half a file; a read-only cache
     // folder only means training at every start.
-    const tmp = `${file}.${process.pid}.tmp`;
+    const tmp = `${file}.${randomUUID()}.tmp`; // containers sharing a folder may all be pid 1
     await mkdir(cacheDir, { recursive: true })
       .then(() => writeFile(tmp, all))
       .then(() => rename(tmp, file))
-      .catch(() => {});
+      .catch(() => rm(tmp, { force: true }).catch(() => {}));
     return new MoodSpace(vectors, classifier);
   }
 
@@ -233,7 +235,7 @@ function examplesKey(examples: TrainingExamples): string {
   const hash = createHash('sha256');
   for (const part of [examples.xs, examples.labels, examples.weights])
     hash.update(new Uint8Array(part.buffer));
-  hash.update(JSON.stringify([MOODS.length, TRAINING_STEPS, LEARNING_RATE, L2]));
+  hash.update(JSON.stringify([CLASSIFIER_VERSION, MOODS.length, TRAINING_STEPS, LEARNING_RATE, L2]));
   return hash.digest('hex').slice(0, 16);
 }
 

@@ -16,11 +16,28 @@ import { freePort } from './processes.ts';
 
 const run = promisify(execFile);
 
-async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+async function until(
+  probe: () => Promise<boolean>,
+  what: string,
+  options: { timeoutMs?: number; gone?: () => string | undefined } = {},
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   while (!(await probe().catch(() => false))) {
+    const gone = options.gone?.();
+    if (gone !== undefined) throw new Error(`${what} exited while starting: ${gone}`);
     if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Runs `start`; if it fails, `cleanUp` (which must not throw) before the error goes on. */
+async function startedOrCleanedUp(start: () => Promise<void>, cleanUp: () => Promise<void>): Promise<void> {
+  try {
+    await start();
+  } catch (error) {
+    await cleanUp().catch(() => {});
+    throw error;
   }
 }
 
@@ -53,21 +70,26 @@ export async function startRedisServer(): Promise<RestartableServer> {
     url,
     async start() {
       if (child) return;
-      child = spawn(
+      const log = path.join(dir, 'redis.log');
+      const started = spawn(
         'redis-server',
         [
-          ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
+          ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--logfile', log],
           ...['--appendonly', 'yes', '--appendfsync', 'always', '--save', ''],
           ...['--maxmemory-policy', 'noeviction'],
         ],
         { stdio: 'ignore' },
       );
-      await until(ping, `redis-server on ${port}`);
+      child = started;
+      let failure: string | undefined;
+      started.once('error', (error) => (failure = error.message)); // e.g. no redis-server on PATH
+      started.once('exit', (code, signal) => (failure ??= `code ${code}, signal ${signal}; see ${log}`));
+      await until(ping, `redis-server on ${port}`, { gone: () => failure });
     },
     async stop() {
       const running = child;
       child = undefined;
-      if (!running || running.exitCode !== null) return;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return;
       const exited = new Promise((r) => running.once('exit', r));
       running.kill('SIGTERM');
       await exited;
@@ -77,7 +99,7 @@ export async function startRedisServer(): Promise<RestartableServer> {
       await rm(dir, { recursive: true, force: true });
     },
   };
-  await server.start();
+  await startedOrCleanedUp(server.start, server.destroy);
   return server;
 }
 
@@ -109,7 +131,12 @@ export async function startPostgresServer(): Promise<RestartableServer> {
       : run(path.join(bin, tool), [...args]);
   if (asRoot) await chown(dir, ...(await postgresIds()));
   const data = path.join(dir, 'data');
-  await pgRun('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
+  await pgRun('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']).catch(
+    async (error: unknown) => {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    },
+  );
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
   let running = false;
@@ -132,11 +159,14 @@ export async function startPostgresServer(): Promise<RestartableServer> {
       running = false;
     },
     async destroy() {
-      await server.stop();
+      await server.stop().catch(() => {});
       await rm(dir, { recursive: true, force: true });
     },
   };
-  await server.start();
+  await startedOrCleanedUp(server.start, async () => {
+    running = true; // pg_ctl may have started the postmaster before it gave up waiting: stop it regardless
+    await server.destroy();
+  });
   return server;
 }
 
