@@ -29,11 +29,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { loadConfig } from '../core/config.ts';
-import { LocalEmbedder, MOOD_SHARE, normalize } from '../core/local/embedder.ts';
+import { type LocalEmbedder, loadLocalEmbedder, MOOD_SHARE, normalize } from '../core/local/embedder.ts';
 import { LocalExplainer } from '../core/local/explainer.ts';
-import { MoodSpace } from '../core/local/mood-space.ts';
 import { tokenize } from '../core/local/tokenize.ts';
-import { loadWordVectors, type WordVectors } from '../core/local/word-vectors.ts';
+import type { WordVectors } from '../core/local/word-vectors.ts';
 import { LocalWriter } from '../core/local/writer.ts';
 import { matchKey } from '../core/normalize.ts';
 import type { Embedder, EmbedMode, LinkResolver, SongIndex, Vector } from '../core/ports.ts';
@@ -384,17 +383,13 @@ function commandLine(): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const [songs, queries, heldOut, vectors] = await Promise.all([
+  const [songs, queries, heldOut, product] = await Promise.all([
     loadCatalog(),
     readFile(QUERIES, 'utf8').then((text) => Queries.parse(JSON.parse(text))),
     readFile(HELD_OUT_QUERIES, 'utf8').then((text) => Queries.parse(JSON.parse(text))),
-    loadWordVectors(CACHE_DIR),
+    loadLocalEmbedder(CACHE_DIR, { moodShare: opts.moodShare }),
   ]);
-  const product = new LocalEmbedder(vectors, {
-    moodShare: opts.moodShare,
-    moods: await MoodSpace.load(vectors, CACHE_DIR),
-  });
-  const naive = new NaiveMeanEmbedder(vectors);
+  const naive = new NaiveMeanEmbedder(product.vectors);
   const half = songs.filter((s) => s.half === opts.half);
   const kinds: CatalogKind[] = opts.catalog === 'both' ? ['names', 'enriched'] : [opts.catalog];
   const dir = await mkdtemp(join(tmpdir(), 'sonic-mood-relevance-'));

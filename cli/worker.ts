@@ -1,13 +1,13 @@
 /** `sonic-mood worker`: consumes the `mood` queue and answers on each platform through its responder. */
 
-import { Queue } from 'bullmq';
 import type { Config } from '../core/config.ts';
 import { activeModel } from '../db/embedding-models.ts';
 import { QUEUES } from '../workers/jobs.ts';
 import { createMetrics } from '../workers/metrics.ts';
+import { createMoodQueue } from '../workers/mood-queue.ts';
 import { createMoodWorker } from '../workers/mood-worker.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
-import { checkEvictionPolicy, connectRedis, quietConnectionErrors } from '../workers/redis.ts';
+import { checkEvictionPolicy, connectRedis } from '../workers/redis.ts';
 import { createReindexWorker } from '../workers/reindex-worker.ts';
 import { openApp } from './app.ts';
 import { ensureCatalogReady } from './catalog-setup.ts';
@@ -45,10 +45,8 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
     lockMs: config.queue.lockMs,
   });
   await Promise.all([worker.waitUntilReady(), reindexWorker.waitUntilReady()]);
-  const depthQueue = quietConnectionErrors(
-    new Queue(QUEUES.mood, { connection: redis, prefix: config.queue.prefix }),
-  );
-  metrics.trackQueueDepth(QUEUES.mood, () => depthQueue.count());
+  const depthQueue = createMoodQueue(redis, { attempts: config.queue.attempts, prefix: config.queue.prefix });
+  metrics.trackQueueDepth(QUEUES.mood, () => depthQueue.depth());
   const health = await startHealthServer(
     config.queue.healthPort,
     { redis: () => redis.ping(), database: () => app.db.query('SELECT 1') },

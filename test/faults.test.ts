@@ -8,14 +8,12 @@
  * for a minute instead of a few seconds.
  */
 import { readFileSync } from 'node:fs';
-import { Queue } from 'bullmq';
 import { parse } from 'csv-parse/sync';
 import type { APIEmbed } from 'discord.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../bots/discord/bot.ts';
 import { DEMO_CATALOG } from '../cli/catalog-setup.ts';
-import { QUEUES } from '../workers/jobs.ts';
 import { type FakeOpenAI, startFakeOpenAI } from './fakes/openai-server.ts';
 import { type FakeSpotify, startFakeSpotify } from './fakes/spotify-server.ts';
 import {
@@ -28,6 +26,7 @@ import {
 } from './support/discord-stack.ts';
 import { SAMPLE_MOODS } from './support/moods.ts';
 import { freePort, type RunningProcess, startSonicMood } from './support/processes.ts';
+import { moodJobCounts } from './support/redis.ts';
 import { type RestartableServer, startPostgresServer, startRedisServer } from './support/servers.ts';
 
 const SOAK = Boolean(process.env.SOAK);
@@ -247,16 +246,14 @@ describe('the worker through faults', () => {
     expect(everyToken.filter((t) => edits(t).length !== 1)).toEqual([]);
     // A job whose completion was lost with Redis would still be active, and run again once its lock expired.
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    const jobs = new Queue(QUEUES.mood, { connection, prefix: stack.prefix });
     const busy = everyToken.filter((t) => stack.fake.originalMessage(t)?.content === MESSAGES.busy).length;
-    expect(await jobs.getJobCounts('completed', 'active', 'waiting', 'delayed', 'failed')).toEqual({
+    expect(await moodJobCounts(connection, stack.prefix)).toEqual({
       completed: everyToken.length - busy,
       active: 0,
       waiting: 0,
       delayed: 0,
       failed: 0,
     });
-    await jobs.close();
     connection.disconnect();
   });
 

@@ -14,12 +14,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App as SlackApp } from '@slack/bolt';
-import { Queue } from 'bullmq';
 import type { APIEmbed } from 'discord.js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackApp, EVENTS_PATH } from '../bots/slack/app.ts';
-import { QUEUES } from '../workers/jobs.ts';
 import { createDeliveryGuard, createRequestLimits } from '../workers/limits.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
 import { connectRedis } from '../workers/redis.ts';
@@ -33,6 +31,7 @@ import {
 } from './support/discord-stack.ts';
 import { SAMPLE_MOODS } from './support/moods.ts';
 import { type RunningProcess, startSonicMood } from './support/processes.ts';
+import { moodJobCounts } from './support/redis.ts';
 import { signedHeaders, slashCommandBody, triggerId } from './support/slack.ts';
 
 /**
@@ -54,7 +53,6 @@ let slack: FakeSlack;
 let slackApp: SlackApp;
 let eventsUrl: string;
 const workers: RunningProcess[] = [];
-const connections: ReturnType<typeof connectRedis>[] = [];
 let producer: ReturnType<typeof connectRedis>;
 
 beforeAll(async () => {
@@ -64,7 +62,6 @@ beforeAll(async () => {
   ]);
   const log = pino({ level: 'warn' });
   producer = connectRedis(stack.config.queue.redisUrl, 'producer', log);
-  connections.push(producer);
   slackApp = await createSlackApp(
     { mode: 'http', botToken: SLACK_BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl },
     {
@@ -108,7 +105,7 @@ afterAll(async () => {
   await Promise.all(workers.map((w) => w.exited()));
   clearTimeout(killer);
   await slackApp?.stop();
-  for (const connection of connections) connection.disconnect();
+  producer?.disconnect();
   await Promise.all([stack?.close(), slack?.close()]);
 });
 
@@ -232,15 +229,13 @@ describe(`${REQUESTS} requests, ${PER_SECOND} a second, Discord and Slack mixed,
       for (const line of lines) expect(line).toMatch(/^\*\d+\.\* <https:\/\/open\.spotify\.com\//);
     }
     // One job per request (the redeliveries enqueued nothing), and every one completed.
-    const jobs = new Queue(QUEUES.mood, { connection: producer, prefix: stack.prefix });
-    expect(await jobs.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed')).toEqual({
+    expect(await moodJobCounts(producer, stack.prefix)).toEqual({
       completed: REQUESTS,
       failed: 0,
       waiting: 0,
       active: 0,
       delayed: 0,
     });
-    await jobs.close();
     expect(stack.fake.callbacks).toHaveLength(discord.length);
     for (const worker of workers) {
       expect(worker.alive()).toBe(true);

@@ -18,10 +18,7 @@ async function startWorkerProcess(healthPort: number): Promise<RunningProcess> {
   const worker = await startSonicMood(
     ['worker'],
     {
-      DATABASE_URL: stack.database.url,
-      SONIC_MOOD_DATA_DIR: '.sonic-mood',
-      QUEUE_PREFIX: stack.prefix,
-      DISCORD_API_URL: stack.fake.restUrl,
+      ...stack.env,
       SPOTIFY_CLIENT_ID: 'id',
       SPOTIFY_CLIENT_SECRET: 'secret',
       SPOTIFY_API_URL: spotify.apiUrl,

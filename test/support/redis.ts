@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { QUEUES } from '../../workers/jobs.ts';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -20,5 +22,15 @@ export async function dropPrefix(prefix: string, url = REDIS_URL): Promise<void>
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
+  }
+}
+
+/** The `mood` jobs under a prefix by state: what "none lost, none left to run twice" is checked against. */
+export async function moodJobCounts(connection: Redis, prefix: string): Promise<Record<string, number>> {
+  const queue = new Queue(QUEUES.mood, { connection, prefix });
+  try {
+    return await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed');
+  } finally {
+    await queue.close();
   }
 }
