@@ -125,12 +125,12 @@ async function run(db: Database, embedder: Embedder, options: ReindexOptions): P
       if (!model.isActive) await setIndexState(db, model.id, 'none');
       return { status: 'cancelled', model: model.name, embedded };
     }
-    await buildIndex(db, model, plan);
+    const { kind, ...params } = plan;
+    // The live model's searches take the new settings as the new index takes over from the old one.
+    await buildIndex(db, model, plan, () => setIndexState(db, model.id, 'ready', kind, params));
     const indexSeconds = (performance.now() - indexStarted) / 1000;
 
     await options.onProgress?.({ ...last, phase: 'switching', etaSeconds: null });
-    const { kind, ...params } = plan;
-    await setIndexState(db, model.id, 'ready', kind, params);
     await activate(db, model.id);
     await options.onProgress?.({ ...last, phase: 'done', etaSeconds: 0 });
     return {

@@ -32,46 +32,85 @@ export function chooseIndex(rows: number, engine: Database['engine']): IndexPlan
   return { kind: 'ivfflat', lists, probes: Math.max(10, Math.round(Math.sqrt(lists) / 2)) };
 }
 
-export function indexName(modelId: number): string {
+/** Every ANN index of a model starts with this; a build appends its own generation. */
+export function indexPrefix(modelId: number): string {
   return `song_embeddings_model_${Number(modelId)}_ann`;
 }
 
 /** `maintenance_work_mem` for the build: enough to keep an HNSW graph in memory, bounded by the machine. */
 export const BUILD_MEMORY = '1GB';
 
+export interface ModelIndex {
+  readonly name: string;
+  readonly valid: boolean;
+  readonly bytes: number;
+}
+
+/** The model's ANN indexes, oldest first (names end in a base-36 build time; a legacy name sorts first). */
+export async function modelIndexes(db: Queryable, modelId: number): Promise<ModelIndex[]> {
+  const { rows } = await db.query<{ name: string; valid: boolean; bytes: string }>(
+    `SELECT c.relname AS name, i.indisvalid AND i.indisready AS valid, pg_relation_size(c.oid)::text AS bytes
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     WHERE i.indrelid = 'song_embeddings'::regclass AND starts_with(c.relname, $1::text)
+     ORDER BY length(c.relname), c.relname`,
+    [indexPrefix(modelId)],
+  );
+  return rows.map((r) => ({ name: r.name, valid: r.valid, bytes: Number(r.bytes) }));
+}
+
+/**
+ * Builds the model's index for `plan` under a new name beside the one serving /mood, and drops the old one
+ * only once the new one is valid and analysed, so every search in between has an ANN index. A failed or
+ * cancelled build leaves the old index serving and removes its own invalid remains (as does the next build,
+ * for a process that was killed mid-build: re-indexes hold an advisory lock, so no invalid index of a model
+ * can belong to a build still running).
+ */
 export async function buildIndex(
   db: Database,
   model: Pick<EmbeddingModel, 'id' | 'dimensions'>,
   plan: IndexPlan,
-) {
-  const name = indexName(model.id);
-  const d = Number(model.dimensions);
-  await db.exec(`DROP INDEX IF EXISTS ${name}`);
+  /** Runs once the new index is in place, before the old one goes: the moment to publish its search settings. */
+  beforeSwap?: () => Promise<void>,
+): Promise<void> {
+  // On PostgreSQL, CONCURRENTLY keeps searches and writes flowing: no ACCESS EXCLUSIVE lock on the table.
+  // PGlite is one connection, so nothing runs beside the build there anyway.
+  const concurrently = db.engine === 'postgres' ? 'CONCURRENTLY ' : '';
+  const drop = (name: string) => db.exec(`DROP INDEX ${concurrently}IF EXISTS ${name}`);
+  for (const stale of await modelIndexes(db, model.id)) if (!stale.valid) await drop(stale.name);
+  const previous = await modelIndexes(db, model.id);
+
   if (plan.kind !== 'exact') {
-    const method =
-      plan.kind === 'hnsw'
-        ? `hnsw ((embedding::halfvec(${d})) halfvec_cosine_ops) WITH (m = ${plan.m}, ef_construction = ${plan.efConstruction})`
-        : `ivfflat ((embedding::halfvec(${d})) halfvec_cosine_ops) WITH (lists = ${plan.lists})`;
-    // CONCURRENTLY keeps writes to other models' rows flowing; PGlite is one connection and needs no such care.
-    const concurrently = db.engine === 'postgres' ? 'CONCURRENTLY ' : '';
-    await db.session(async (s) => {
-      await s.query(`SET maintenance_work_mem = '${BUILD_MEMORY}'`);
-      await s.query(
-        `CREATE INDEX ${concurrently}${name} ON song_embeddings USING ${method} WHERE model_id = ${Number(model.id)}`,
-      );
-    });
+    const name = `${indexPrefix(model.id)}_${Date.now().toString(36)}`;
+    try {
+      await db.session(async (s) => {
+        await s.query(`SET maintenance_work_mem = '${BUILD_MEMORY}'`);
+        await s.query(
+          `CREATE INDEX ${concurrently}${name} ON song_embeddings USING ${indexMethod(plan, Number(model.dimensions))}
+           WHERE model_id = ${Number(model.id)}`,
+        );
+      });
+    } catch (error) {
+      // A failed CREATE INDEX CONCURRENTLY leaves an invalid index behind; the serving one was never touched.
+      await drop(name).catch(() => {});
+      throw error;
+    }
   }
+  // The planner needs fresh statistics before it is left with the new index alone.
   await db.exec('ANALYZE song_embeddings');
+  await beforeSwap?.();
+  for (const old of previous) await drop(old.name);
 }
 
+function indexMethod(plan: Exclude<IndexPlan, { kind: 'exact' }>, d: number): string {
+  return plan.kind === 'hnsw'
+    ? `hnsw ((embedding::halfvec(${d})) halfvec_cosine_ops) WITH (m = ${plan.m}, ef_construction = ${plan.efConstruction})`
+    : `ivfflat ((embedding::halfvec(${d})) halfvec_cosine_ops) WITH (lists = ${plan.lists})`;
+}
+
+/** Bytes of the model's serving index (0 when it is searched exactly). */
 export async function indexSizeBytes(db: Queryable, modelId: number): Promise<number> {
-  const [row] = (
-    await db.query<{ bytes: string | null }>(
-      `SELECT pg_relation_size(to_regclass($1::text))::text AS bytes`,
-      [indexName(modelId)],
-    )
-  ).rows;
-  return Number(row?.bytes ?? 0);
+  const valid = (await modelIndexes(db, modelId)).filter((i) => i.valid);
+  return valid.at(-1)?.bytes ?? 0;
 }
 
 /** Session settings a search needs for the model's index (sent with SET LOCAL inside its transaction). */

@@ -19,7 +19,7 @@ import { backfillEmbeddings } from '../db/embeddings.ts';
 import { ingestCatalog } from '../db/ingest/catalog.ts';
 import { createLinkCache } from '../db/link-cache.ts';
 import { createSongIndex } from '../db/song-index.ts';
-import { buildIndex, chooseIndex, indexName } from '../db/vector-index.ts';
+import { buildIndex, chooseIndex, indexPrefix } from '../db/vector-index.ts';
 import { QUEUES, type ReindexJobData } from '../workers/jobs.ts';
 import { createReindexQueue, type ReindexQueue } from '../workers/reindex-queue.ts';
 import { createReindexWorker } from '../workers/reindex-worker.ts';
@@ -197,6 +197,6 @@ describe('vector index choice and build', () => {
       );
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     });
-    expect(plan).toContain(indexName(model.id));
+    expect(plan).toContain(indexPrefix(model.id));
   });
 });

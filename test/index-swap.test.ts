@@ -1,0 +1,173 @@
+/**
+ * Re-indexing the live model on native PostgreSQL: the new ANN index is built beside the serving one and
+ * swapped in only when valid, so /mood never searches without an index — and a cancelled build leaves the
+ * old index serving, with nothing invalid left behind.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Embedder } from '../core/ports.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { activate, ensureModel } from '../db/embedding-models.ts';
+import { reindex } from '../db/reindex.ts';
+import { createSongIndex } from '../db/song-index.ts';
+import { modelIndexes } from '../db/vector-index.ts';
+import { createPostgresDatabase, type TestDatabase } from './support/databases.ts';
+
+const MODEL = 'test:swap@96';
+const DIMS = 96;
+// Above the exact-search threshold (20K rows), so the re-index builds IVFFlat.
+const SONGS = 40_000;
+
+/** Every song is embedded already: the re-index only (re)builds the index. */
+const embedder: Embedder = {
+  model: MODEL,
+  dimensions: DIMS,
+  embed: async () => {
+    throw new Error('nothing should need embedding');
+  },
+};
+
+let t: TestDatabase;
+let modelId: number;
+let watcher: pg.Client;
+
+beforeAll(async () => {
+  t = await createPostgresDatabase();
+  const model = await ensureModel(t.db, MODEL, DIMS);
+  modelId = model.id;
+  await t.db.query(
+    `INSERT INTO songs (id, name, artist, popularity_score, match_key)
+     SELECT g, 'Song ' || g, 'Artist ' || (g % 997), g % 100, 'song ' || g || '|artist ' || (g % 997)
+     FROM generate_series(1, $1::int) g`,
+    [SONGS],
+  );
+  // Random directions; the correlated subquery (g > 0) draws a new vector per row.
+  await t.db.query(
+    `INSERT INTO song_embeddings (model_id, song_id, embedding)
+     SELECT $1, g, (SELECT array_agg((random() - 0.5)::real) FROM generate_series(1, $2::int) WHERE g > 0)::vector::halfvec
+     FROM generate_series(1, $3::int) g`,
+    [modelId, DIMS, SONGS],
+  );
+  await activate(t.db, modelId);
+  const first = await reindex(t.db, embedder);
+  expect(first).toMatchObject({ status: 'switched', plan: { kind: 'ivfflat' } });
+  watcher = new pg.Client({ connectionString: t.url });
+  await watcher.connect();
+}, 120_000);
+
+afterAll(async () => {
+  await watcher?.end();
+  await t?.drop();
+});
+
+interface Observed {
+  readonly planned: string[];
+  readonly failures: unknown[];
+  readonly duringBuild: number;
+  readonly returned: number[];
+}
+
+/**
+ * The product's search, on a Database that EXPLAINs each vector search in the same transaction (so with the
+ * same SET LOCAL settings and the same set of indexes) just before running it.
+ */
+function explainingDatabase(db: Database, planned: string[]): Database {
+  const explaining = (tx: Queryable): Queryable => ({
+    async query(text, params) {
+      if (text.includes('FROM song_embeddings e JOIN songs')) {
+        const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, params);
+        planned.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
+      }
+      return tx.query(text, params);
+    },
+  });
+  return {
+    engine: db.engine,
+    query: (text, params) => explaining(db).query(text, params),
+    exec: (sql) => db.exec(sql),
+    session: (fn) => db.session(fn),
+    transaction: (fn) => db.transaction((tx) => fn(explaining(tx))),
+    copyFrom: (table, columns, rows) => db.copyFrom(table, columns, rows),
+    close: () => db.close(),
+  };
+}
+
+/** Runs searches on two connections until `work` settles; counts those that started while an index was building. */
+async function searchWhile(work: Promise<unknown>): Promise<Observed> {
+  const planned: string[] = [];
+  const failures: unknown[] = [];
+  const returned: number[] = [];
+  const index = createSongIndex(explainingDatabase(t.db, planned));
+  let settled = false;
+  let building = false;
+  let duringBuild = 0;
+  const settledWork = work.finally(() => {
+    settled = true;
+  });
+  settledWork.catch(() => {});
+  const poll = (async () => {
+    while (!settled) {
+      const { rows } = await watcher.query('SELECT 1 FROM pg_stat_progress_create_index');
+      building = rows.length > 0;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  const query = Float32Array.from({ length: DIMS }, (_, i) => Math.sin(i + 1));
+  const searcher = async () => {
+    while (!settled) {
+      if (building) duringBuild++;
+      try {
+        returned.push((await index.search(query, { limit: 200 })).length);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all([searcher(), searcher(), poll]);
+  return { planned, failures, duringBuild, returned };
+}
+
+function usesAnnIndex(plan: string): boolean {
+  return new RegExp(`Index Scan using song_embeddings_model_${modelId}_ann\\w*`).test(plan);
+}
+
+describe('re-indexing the live model on PostgreSQL', () => {
+  it('keeps every /mood search on an ANN index while the new index is built, then swaps it in', async () => {
+    const [before] = await modelIndexes(t.db, modelId);
+    const run = reindex(t.db, embedder);
+    const seen = await searchWhile(run);
+    expect(await run).toMatchObject({ status: 'switched', plan: { kind: 'ivfflat' } });
+
+    expect(seen.failures).toEqual([]);
+    expect(seen.duringBuild).toBeGreaterThan(0);
+    expect(seen.planned.length).toBeGreaterThan(seen.duringBuild);
+    expect(seen.planned.filter((plan) => !usesAnnIndex(plan))).toEqual([]);
+    expect(new Set(seen.returned)).toEqual(new Set([200]));
+    // One index serves afterwards: the new one.
+    const after = await modelIndexes(t.db, modelId);
+    expect(after).toHaveLength(1);
+    expect(after[0]?.valid).toBe(true);
+    expect(after[0]?.name).not.toBe(before?.name);
+  }, 120_000);
+
+  it('a cancelled build leaves the old index serving and no invalid index behind', async () => {
+    const [serving] = await modelIndexes(t.db, modelId);
+    const run = reindex(t.db, embedder);
+    run.catch(() => {});
+    // Cancel the CREATE INDEX as soon as it shows up, as an operator's pg_cancel_backend would.
+    for (let i = 0; i < 500; i++) {
+      const { rows } = await watcher.query<{ cancelled: boolean }>(
+        'SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_progress_create_index',
+      );
+      if (rows.some((r) => r.cancelled)) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await expect(run).rejects.toThrow(/cancel/i);
+
+    expect(await modelIndexes(t.db, modelId)).toEqual([{ ...serving, bytes: expect.any(Number) }]);
+    const seen = await searchWhile(new Promise((r) => setTimeout(r, 200)));
+    expect(seen.failures).toEqual([]);
+    expect(seen.planned.length).toBeGreaterThan(0);
+    expect(seen.planned.filter((plan) => !usesAnnIndex(plan))).toEqual([]);
+  }, 120_000);
+});
