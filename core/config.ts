@@ -16,8 +16,36 @@ const optionalText = z
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
 
+/** Comma-separated PostgreSQL URLs; a bad one is named by position, never echoed (it may hold a password). */
+const postgresUrls = z
+  .string()
+  .default('')
+  .transform((v, ctx) => {
+    const urls = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    urls.forEach((url, i) => {
+      if (!isPostgresUrl(url)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry ${i + 1} of ${urls.length} is not a postgres:// or postgresql:// URL with a host`,
+        });
+      }
+    });
+    return urls;
+  });
+
+function isPostgresUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+}
+
 const EnvSchema = z.object({
   DATABASE_URL: optionalText,
+  /** Streaming replicas that answer /mood searches (comma-separated); needs DATABASE_URL. */
+  DATABASE_REPLICA_URLS: postgresUrls,
   SONIC_MOOD_DATA_DIR: z.string().default('.sonic-mood'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -95,6 +123,8 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
 export interface Config {
   readonly databaseUrl: string | undefined;
+  /** Read replicas of `databaseUrl` for searches; empty for none. */
+  readonly databaseReplicaUrls: readonly string[];
   readonly dataDir: string;
   readonly pgliteDir: string;
   readonly cacheDir: string;
@@ -171,6 +201,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const usesOpenAI = e.EMBEDDING_PROVIDER === 'openai' || e.WRITER_PROVIDER === 'openai';
   if (usesOpenAI && !e.OPENAI_API_KEY) problems.push('OPENAI_API_KEY: required when a provider is "openai"');
+  if (e.DATABASE_REPLICA_URLS.length > 0 && !e.DATABASE_URL) {
+    problems.push('DATABASE_REPLICA_URLS: needs DATABASE_URL (the embedded PGlite has no replicas)');
+  }
   if (Boolean(e.SPOTIFY_CLIENT_ID) !== Boolean(e.SPOTIFY_CLIENT_SECRET)) {
     problems.push('SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET: set both or neither');
   }
@@ -183,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(e.SONIC_MOOD_DATA_DIR);
   return {
     databaseUrl: e.DATABASE_URL,
+    databaseReplicaUrls: e.DATABASE_REPLICA_URLS,
     dataDir,
     pgliteDir: path.join(dataDir, 'pglite'),
     cacheDir: path.join(dataDir, 'cache'),

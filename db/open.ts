@@ -3,9 +3,16 @@ import type { Database } from './database.ts';
 import { migrate } from './migrate.ts';
 import { openPGlite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
+import { withReplicas } from './replicas.ts';
 
-/** Opens the configured engine and brings its schema up to date. */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'pgliteDir'>): Promise<Database> {
+/**
+ * Opens the configured engine and brings its schema up to date. Read replicas (native engine only; the
+ * config refuses them without DATABASE_URL) are opened beside it for searches; they get the schema through
+ * replication.
+ */
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'pgliteDir'> & Partial<Pick<Config, 'databaseReplicaUrls'>>,
+): Promise<Database> {
   const db = config.databaseUrl ? openPostgres(config.databaseUrl) : await openPGlite(config.pgliteDir);
   try {
     await migrate(db);
@@ -13,5 +20,6 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'pgliteD
     await db.close().catch(() => {});
     throw error;
   }
-  return db;
+  const replicas = config.databaseUrl ? (config.databaseReplicaUrls ?? []) : [];
+  return replicas.length > 0 ? withReplicas(db, replicas) : db;
 }

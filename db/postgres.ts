@@ -7,8 +7,18 @@ import { type CopyValue, type Database, type Queryable, type Row, toCopyCsvLine 
 const COPY_CHUNK_CHARS = 64 * 1024;
 
 // bigint (int8) arrives as text by default; ids stay strings (SongId), counts are parsed where read.
-export function openPostgres(connectionString: string, options: { max?: number } = {}): Database {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+export interface PostgresOptions {
+  readonly max?: number;
+  /** How long a new connection may take; unset waits as long as the OS does (replicas.ts sets it). */
+  readonly connectionTimeoutMillis?: number;
+}
+
+export function openPostgres(connectionString: string, options: PostgresOptions = {}): Database {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    ...(options.connectionTimeoutMillis ? { connectionTimeoutMillis: options.connectionTimeoutMillis } : {}),
+  });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => {});
 

@@ -1,9 +1,12 @@
-/** `SongIndex` over pgvector: cosine distance on the live model's halfvec embeddings. */
+/**
+ * `SongIndex` over pgvector: cosine distance on the live model's halfvec embeddings. Searches and vector reads
+ * may be answered by a read replica (replicas.ts); the live model is always the primary's.
+ */
 import pgvector from 'pgvector';
 import type { SearchOptions, SongIndex, Vector } from '../core/ports.ts';
 import type { Candidate } from '../core/types.ts';
 import type { Database } from './database.ts';
-import { activeModel } from './embedding-models.ts';
+import { type Readers, readersOf } from './replicas.ts';
 import { searchSettings } from './vector-index.ts';
 
 interface CandidateRow extends Record<string, unknown> {
@@ -17,66 +20,72 @@ interface CandidateRow extends Record<string, unknown> {
   similarity: number;
 }
 
-export function createSongIndex(db: Database): SongIndex {
+export function createSongIndex(primary: Database, readers: Readers = readersOf(primary)): SongIndex {
   return {
     async activeModel() {
-      const model = await activeModel(db);
+      const model = await readers.liveModel();
       return model ? { model: model.name, dimensions: model.dimensions } : null;
     },
 
-    async search(vector: Vector, options: SearchOptions): Promise<Candidate[]> {
-      const model = await activeModel(db);
-      if (!model) return [];
-      if (vector.length !== model.dimensions) {
-        throw new Error(`query vector has ${vector.length} dimensions, the live model ${model.dimensions}`);
-      }
-      // The dimension and model id are integers from our own table, inlined so the planner can match the
-      // partial expression index `((embedding::halfvec(D))) WHERE model_id = N` (a parameter cannot).
-      const d = Number(model.dimensions);
-      const params: unknown[] = [pgvector.toSql(Array.from(vector)), options.limit];
-      const where = [`e.model_id = ${Number(model.id)}`];
-      if (options.filters?.yearFrom !== undefined) {
-        params.push(options.filters.yearFrom);
-        where.push(`s.year >= $${params.length}`);
-      }
-      if (options.filters?.yearTo !== undefined) {
-        params.push(options.filters.yearTo);
-        where.push(`s.year <= $${params.length}`);
-      }
-      if (options.excludeSongIds && options.excludeSongIds.length > 0) {
-        params.push(options.excludeSongIds);
-        where.push(`e.song_id <> ALL($${params.length}::bigint[])`);
-      }
-      const sql = `SELECT s.id::text AS id, s.name, s.artist, s.year::int AS year, s.genre, s.tags,
+    search: (vector: Vector, options: SearchOptions): Promise<Candidate[]> =>
+      readers.read(async (db, model) => {
+        if (!model) return [];
+        if (vector.length !== model.dimensions) {
+          throw new Error(`query vector has ${vector.length} dimensions, the live model ${model.dimensions}`);
+        }
+        // The dimension and model id are integers from our own table, inlined so the planner can match the
+        // partial expression index `((embedding::halfvec(D))) WHERE model_id = N` (a parameter cannot).
+        const d = Number(model.dimensions);
+        const params: unknown[] = [pgvector.toSql(Array.from(vector)), options.limit];
+        const where = [`e.model_id = ${Number(model.id)}`];
+        if (options.filters?.yearFrom !== undefined) {
+          params.push(options.filters.yearFrom);
+          where.push(`s.year >= $${params.length}`);
+        }
+        if (options.filters?.yearTo !== undefined) {
+          params.push(options.filters.yearTo);
+          where.push(`s.year <= $${params.length}`);
+        }
+        if (options.excludeSongIds && options.excludeSongIds.length > 0) {
+          params.push(options.excludeSongIds);
+          where.push(`e.song_id <> ALL($${params.length}::bigint[])`);
+        }
+        const sql = `SELECT s.id::text AS id, s.name, s.artist, s.year::int AS year, s.genre, s.tags,
                 s.popularity_score AS popularity,
                 1 - (e.embedding::halfvec(${d}) <=> $1::halfvec(${d})) AS similarity
          FROM song_embeddings e JOIN songs s ON s.id = e.song_id
          WHERE ${where.join(' AND ')}
          ORDER BY e.embedding::halfvec(${d}) <=> $1::halfvec(${d})
          LIMIT $2`;
-      const settings = searchSettings(model);
-      // SET LOCAL needs a transaction; exact search (small catalogs) has nothing to set.
-      const rows =
-        settings.length === 0
-          ? (await db.query<CandidateRow>(sql, params)).rows
-          : await db.transaction(async (tx) => {
-              for (const setting of settings) await tx.query(setting);
-              return (await tx.query<CandidateRow>(sql, params)).rows;
-            });
-      return rows.map((r) => ({ ...r, similarity: Number(r.similarity), popularity: Number(r.popularity) }));
-    },
+        const settings = searchSettings(model);
+        // SET LOCAL needs a transaction; exact search (small catalogs) has nothing to set.
+        const rows =
+          settings.length === 0
+            ? (await db.query<CandidateRow>(sql, params)).rows
+            : await db.transaction(async (tx) => {
+                for (const setting of settings) await tx.query(setting);
+                return (await tx.query<CandidateRow>(sql, params)).rows;
+              });
+        return rows.map((r) => ({
+          ...r,
+          similarity: Number(r.similarity),
+          popularity: Number(r.popularity),
+        }));
+      }),
 
     async vectorsOf(songIds) {
-      const model = await activeModel(db);
-      if (!model || songIds.length === 0) return [];
-      const rows = (
-        await db.query<{ embedding: string }>(
-          `SELECT embedding::text AS embedding FROM song_embeddings
+      if (songIds.length === 0) return [];
+      return readers.read(async (db, model) => {
+        if (!model) return [];
+        const rows = (
+          await db.query<{ embedding: string }>(
+            `SELECT embedding::text AS embedding FROM song_embeddings
            WHERE model_id = $1 AND song_id = ANY($2::bigint[])`,
-          [model.id, songIds],
-        )
-      ).rows;
-      return rows.map((r) => Float32Array.from(pgvector.fromSql(r.embedding) as number[]));
+            [model.id, songIds],
+          )
+        ).rows;
+        return rows.map((r) => Float32Array.from(pgvector.fromSql(r.embedding) as number[]));
+      });
     },
   };
 }

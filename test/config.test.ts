@@ -33,6 +33,36 @@ describe('configuration', () => {
     expect(next?.message).toMatch(/SPOTIFY_CLIENT_SECRET/);
   });
 
+  it('reads read replicas as a comma-separated list, names a bad entry in one line without echoing it, and needs DATABASE_URL', () => {
+    const primary = 'postgres://sonic:secret@primary:5432/sonic_mood';
+    expect(loadConfig({}).databaseReplicaUrls).toEqual([]);
+    expect(
+      loadConfig({
+        DATABASE_URL: primary,
+        DATABASE_REPLICA_URLS: ' postgres://sonic:secret@r1:5432/sonic_mood, postgresql://r2/sonic_mood ,',
+      }).databaseReplicaUrls,
+    ).toEqual(['postgres://sonic:secret@r1:5432/sonic_mood', 'postgresql://r2/sonic_mood']);
+    const problem = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return expect.fail('accepted');
+    };
+    const bad = problem({
+      DATABASE_URL: primary,
+      DATABASE_REPLICA_URLS: 'postgres://r1/db,http://sonic:hunter2@r2/db',
+    });
+    expect(bad).toBe(
+      'Invalid configuration:\n  - DATABASE_REPLICA_URLS: entry 2 of 2 is not a postgres:// or postgresql:// URL with a host',
+    );
+    expect(bad).not.toMatch(/hunter2/);
+    expect(problem({ DATABASE_REPLICA_URLS: 'postgres://r1/db' })).toMatch(
+      /DATABASE_REPLICA_URLS: needs DATABASE_URL \(the embedded PGlite has no replicas\)/,
+    );
+  });
+
   it('.env.example documents every variable the configuration reads', async () => {
     const example = await readFile('.env.example', 'utf8');
     const documented = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);

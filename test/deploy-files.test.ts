@@ -112,6 +112,12 @@ function loadBlueprint() {
   };
 }
 
+/** What an owner types in the dashboard for a `sync: false` variable with a shape of its own. */
+const DASHBOARD_VALUES: Record<string, string> = {
+  OPERATOR_IDS: 'discord:123456789012345678',
+  DATABASE_REPLICA_URLS: 'postgresql://user:password@dpg-replica-stand-in-a:5432/sonic_mood',
+};
+
 /** What a service's environment would hold on Render, with stand-ins for values Render fills in. */
 function renderEnvironment(service: Yaml, groups: readonly Yaml[]): Record<string, string> {
   const env: Record<string, string> = {};
@@ -130,8 +136,7 @@ function renderEnvironment(service: Yaml, groups: readonly Yaml[]): Record<strin
     if (!key) continue;
     if (entry.value !== undefined) env[key] = text(entry.value) ?? '';
     // What an owner types in the dashboard: a valid value of the variable's own shape.
-    else if (entry.sync === false)
-      env[key] = key === 'OPERATOR_IDS' ? 'discord:123456789012345678' : 'set-in-the-dashboard';
+    else if (entry.sync === false) env[key] = DASHBOARD_VALUES[key] ?? 'set-in-the-dashboard';
     else if (entry.generateValue === true) env[key] = 'generated';
     else if (isRecord(entry.fromDatabase))
       env[key] = 'postgresql://user:password@dpg-stand-in:5432/sonic_mood';
