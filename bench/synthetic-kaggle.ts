@@ -22,6 +22,24 @@ export interface SyntheticKaggleOptions {
   readonly interactions: number;
   readonly users: number;
   readonly seed: number;
+  /**
+   * Real-world mess on top (bench:catalog): very long names, odd Unicode, intros and interludes, lines with a
+   * column missing or too many, ids that are not numbers, blank lines; in the interactions, broken lines.
+   */
+  readonly mess?: boolean;
+  /** Lines written so far of all lines to write (tracks, then interactions). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** What `mess` planted, by kind (so a report can check the ingest counted each). */
+export interface PlantedMess {
+  longNames: number;
+  oddUnicode: number;
+  fillerTitles: number;
+  wrongColumns: number;
+  badIds: number;
+  blankLines: number;
+  brokenInteractions: number;
 }
 
 export interface SyntheticKaggleFiles {
@@ -33,6 +51,7 @@ export interface SyntheticKaggleFiles {
   readonly interactionRows: number;
   readonly unknownItems: number;
   readonly bytes: number;
+  readonly mess?: PlantedMess;
 }
 
 export const TRACK_META = 'track_meta.tsv';
@@ -157,6 +176,58 @@ class LineWriter {
   }
 }
 
+const ODD = [
+  '\u200bZero\u200dWidth\u200b Joiners',
+  'حبيبي يا نور العين',
+  'שיר\u200f Mixed RTL',
+  '🔥🔥 Fire 🔥🔥',
+  'Cafe\u0301 Combining',
+  'Bell\u0007 And\u001b[2J Escape',
+  'Ｆｕｌｌｗｉｄｔｈ Ｔｉｔｌｅ',
+  'Tab\u00a0No-Break Space',
+  'Sméagol’s “Quoted” Song',
+  'Ünïcödé Ävälänche',
+];
+const FILLERS = ['Intro', 'Interlude', 'Outro', 'Skit', 'Intro (Skit)'];
+
+/** One line of mess in place of a normal track line, or undefined for a normal one. */
+function messLine(
+  random: Random,
+  id: number,
+  mess: PlantedMess,
+  name: string,
+  artist: string,
+): string | undefined {
+  const r = random();
+  if (r < 0.000_002) {
+    mess.longNames++;
+    // Mostly a few thousand characters (over PostgreSQL's btree limit of 2,704 bytes), rarely 100 KB.
+    const length = random() < 0.05 ? 100_000 : 2_000 + int(random, 6_000);
+    return `${id}\t${`${name} `.repeat(Math.ceil(length / (name.length + 1))).slice(0, length)}\t${artist}`;
+  }
+  if (r < 0.000_102) {
+    mess.oddUnicode++;
+    return `${id}\t${pick(random, ODD)}\t${random() < 0.5 ? artist : pick(random, ODD)}`;
+  }
+  if (r < 0.005_102) {
+    mess.fillerTitles++;
+    return `${id}\t${pick(random, FILLERS)}\t${artist}`;
+  }
+  if (r < 0.005_112) {
+    mess.wrongColumns++;
+    return random() < 0.5 ? `${id}\t${name}` : `${id}\t${name}\t${artist}\textra`;
+  }
+  if (r < 0.005_117) {
+    mess.badIds++;
+    return `${random() < 0.5 ? `x${id}` : `-${id}`}\t${name}\t${artist}`;
+  }
+  if (r < 0.005_122) {
+    mess.blankLines++;
+    return '';
+  }
+  return undefined;
+}
+
 export async function writeSyntheticKaggle(
   dir: string,
   options: SyntheticKaggleOptions,
@@ -175,6 +246,17 @@ export async function writeSyntheticKaggle(
   const names = mulberry32(seed ^ 0x5bd1e995);
   const plays = mulberry32(seed ^ 0x27d4eb2f);
 
+  const mess: PlantedMess | undefined = options.mess
+    ? {
+        longNames: 0,
+        oddUnicode: 0,
+        fillerTitles: 0,
+        wrongColumns: 0,
+        badIds: 0,
+        blankLines: 0,
+        brokenInteractions: 0,
+      }
+    : undefined;
   const emptyNames = positions(layout, Math.max(1, Math.round(songs * 0.000_003)), 0, songs);
   const duplicates = positions(layout, Math.max(2, Math.round(songs * 0.000_01)), 1, songs);
 
@@ -187,9 +269,14 @@ export async function writeSyntheticKaggle(
   for (let id = 0; id < songs; id++) {
     const empty = emptyNames.has(id);
     const name = songName(names);
+    const artist = band(names);
     if (empty) blankRows++;
-    await tracks.line(`${id}\t${empty ? '' : name}\t${band(names)}`);
+    const messy = mess && !empty ? messLine(layout, id, mess, name, artist) : undefined;
+    // A blank line is extra: the song still gets its own line after it.
+    if (messy === '') await tracks.line('');
+    await tracks.line(messy || `${id}\t${empty ? '' : name}\t${artist}`);
     trackRows++;
+    if (trackRows % 100_000 === 0) options.onProgress?.(trackRows, songs + interactions);
     if (duplicates.has(id)) {
       // The same id again, renamed: an earlier song re-listed later in the file.
       await tracks.line(`${int(layout, id)}\t${songName(names)} - Single Version\t${band(names)}`);
@@ -204,6 +291,7 @@ export async function writeSyntheticKaggle(
   await out.line('user,item');
   let unknownItems = 0;
   for (let i = 0; i < interactions; i++) {
+    if (i % 100_000 === 0) options.onProgress?.(songs + i, songs + interactions);
     const user = int(plays, users);
     let item: number;
     if (plays() < 0.000_01) {
@@ -211,6 +299,11 @@ export async function writeSyntheticKaggle(
       unknownItems++;
     } else {
       item = rankToId(rank(plays()));
+    }
+    if (mess && plays() < 0.000_001) {
+      mess.brokenInteractions++;
+      await out.line(plays() < 0.5 ? `u${user},` : `u${user},${item},extra,"unclosed`);
+      continue;
     }
     await out.line(`u${user},${item}`);
   }
@@ -227,5 +320,6 @@ export async function writeSyntheticKaggle(
     interactionRows: interactions,
     unknownItems,
     bytes: tracks.bytes + out.bytes,
+    mess,
   };
 }

@@ -301,6 +301,47 @@ export class SyntheticCatalog {
     }
   }
 
+  /**
+   * A song-like vector from three keys instead of the row stream, for an embedder that sees only text: the
+   * artist picks the cluster (so an artist's songs sit together, as a style does), the song picks its place in
+   * it, and a version (remaster, live, edit) is a small perturbation of the song it is a version of.
+   */
+  vectorFor(
+    keys: { readonly artist: number; readonly song: number; readonly version?: number },
+    out: Float32Array,
+    intro = false,
+  ): Float32Array {
+    const k = this.#pickCluster(mulberry32(keys.artist));
+    const random = mulberry32(keys.song ^ Math.imul(keys.artist, 0x9e3779b1));
+    const normal = gaussian(random);
+    if (intro) {
+      mix(out, [
+        [1, this.#introCentre],
+        [0.25, (this.#clusters[k] as Cluster).centre],
+      ]);
+      this.#perturb(out, out, 0.15, normal);
+    } else {
+      this.#sample(out, k, random, normal, random() < BRIDGE_SHARE);
+    }
+    if (keys.version !== undefined) {
+      const versionRandom = mulberry32(keys.version);
+      this.#perturb(out, out, 0.06 + 0.06 * versionRandom(), gaussian(versionRandom));
+    }
+    return out;
+  }
+
+  /** A fresh sample of a random cluster: a song-like vector that is not in the catalog. */
+  freshQuery(random: () => number, out: Float32Array): Float32Array {
+    this.#sample(out, this.#pickCluster(random), random, gaussian(random), random() < BRIDGE_SHARE);
+    return out;
+  }
+
+  /** `source` moved by noise of expected norm `epsilon` (a mood close to a song). */
+  perturbed(source: Float32Array, epsilon: number, random: () => number, out: Float32Array): Float32Array {
+    this.#perturb(out, source, epsilon, gaussian(random));
+    return out;
+  }
+
   /** Which catalog rows the near-song queries start from (pass as `capture` to `songs`). */
   queryRows(count: number): Map<number, Float32Array> {
     const random = mulberry32(this.#seed ^ 0x51ed270b);

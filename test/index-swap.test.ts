@@ -6,12 +6,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../core/ports.ts';
-import type { Database, Queryable } from '../db/database.ts';
 import { activate, ensureModel } from '../db/embedding-models.ts';
 import { reindex } from '../db/reindex.ts';
 import { createSongIndex } from '../db/song-index.ts';
 import { modelIndexes } from '../db/vector-index.ts';
 import { createPostgresDatabase, type TestDatabase } from './support/databases.ts';
+import { explainingDatabase, usesAnnIndex } from './support/explaining-database.ts';
 
 const MODEL = 'test:swap@96';
 const DIMS = 96;
@@ -67,37 +67,12 @@ interface Observed {
   readonly returned: number[];
 }
 
-/**
- * The product's search, on a Database that EXPLAINs each vector search in the same transaction (so with the
- * same SET LOCAL settings and the same set of indexes) just before running it.
- */
-function explainingDatabase(db: Database, planned: string[]): Database {
-  const explaining = (tx: Queryable): Queryable => ({
-    async query(text, params) {
-      if (text.includes('FROM song_embeddings e JOIN songs')) {
-        const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, params);
-        planned.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
-      }
-      return tx.query(text, params);
-    },
-  });
-  return {
-    engine: db.engine,
-    query: (text, params) => explaining(db).query(text, params),
-    exec: (sql) => db.exec(sql),
-    session: (fn) => db.session(fn),
-    transaction: (fn) => db.transaction((tx) => fn(explaining(tx))),
-    copyFrom: (table, columns, rows) => db.copyFrom(table, columns, rows),
-    close: () => db.close(),
-  };
-}
-
 /** Runs searches on two connections until `work` settles; counts those that started while an index was building. */
 async function searchWhile(work: Promise<unknown>): Promise<Observed> {
   const planned: string[] = [];
   const failures: unknown[] = [];
   const returned: number[] = [];
-  const index = createSongIndex(explainingDatabase(t.db, planned));
+  const index = createSongIndex(explainingDatabase(t.db, (plan) => planned.push(plan)));
   let settled = false;
   let building = false;
   let duringBuild = 0;
@@ -127,10 +102,6 @@ async function searchWhile(work: Promise<unknown>): Promise<Observed> {
   return { planned, failures, duringBuild, returned };
 }
 
-function usesAnnIndex(plan: string): boolean {
-  return new RegExp(`Index Scan using song_embeddings_model_${modelId}_ann\\w*`).test(plan);
-}
-
 describe('re-indexing the live model on PostgreSQL', () => {
   it('keeps every /mood search on an ANN index while the new index is built, then swaps it in', async () => {
     const [before] = await modelIndexes(t.db, modelId);
@@ -141,7 +112,7 @@ describe('re-indexing the live model on PostgreSQL', () => {
     expect(seen.failures).toEqual([]);
     expect(seen.duringBuild).toBeGreaterThan(0);
     expect(seen.planned.length).toBeGreaterThan(seen.duringBuild);
-    expect(seen.planned.filter((plan) => !usesAnnIndex(plan))).toEqual([]);
+    expect(seen.planned.filter((plan) => !usesAnnIndex(plan, modelId))).toEqual([]);
     expect(new Set(seen.returned)).toEqual(new Set([200]));
     // One index serves afterwards: the new one.
     const after = await modelIndexes(t.db, modelId);
@@ -168,6 +139,6 @@ describe('re-indexing the live model on PostgreSQL', () => {
     const seen = await searchWhile(new Promise((r) => setTimeout(r, 200)));
     expect(seen.failures).toEqual([]);
     expect(seen.planned.length).toBeGreaterThan(0);
-    expect(seen.planned.filter((plan) => !usesAnnIndex(plan))).toEqual([]);
+    expect(seen.planned.filter((plan) => !usesAnnIndex(plan, modelId))).toEqual([]);
   }, 120_000);
 });

@@ -1,0 +1,314 @@
+/** The timed phases of bench:catalog: both designs' requests, and searches during a live re-index. */
+import { readFile } from 'node:fs/promises';
+import type { Embedder } from '../../core/ports.ts';
+import type { Database } from '../../db/database.ts';
+import { activeModel, setIndexState } from '../../db/embedding-models.ts';
+import { reindex } from '../../db/reindex.ts';
+import { createSongIndex } from '../../db/song-index.ts';
+import { explainingDatabase, usesAnnIndex } from '../../test/support/explaining-database.ts';
+import type { MemoryReading } from './cluster.ts';
+import {
+  type Latency,
+  originalNearest,
+  originalPool,
+  originalRequest,
+  oursRequest,
+  POOL,
+  type Request,
+  recallOf,
+  timeRequests,
+} from './designs.ts';
+import { log } from './progress.ts';
+import type { CatalogQuery, Truth } from './truth.ts';
+
+/** The recall the issue asks of the full catalog. */
+export const RECALL_TARGET = 0.95;
+const RECALL_TOLERANCE = 0.0025;
+const PROBES = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64];
+const CLIENTS = [1, 8] as const;
+
+export interface DesignRow {
+  readonly label: string;
+  readonly index: string;
+  readonly searchesPerRequest: number;
+  readonly recall: number;
+  readonly recallByKind: Record<CatalogQuery['kind'], number>;
+  /** 8-KB buffers per request: found in shared_buffers, and read from the OS (page cache or disk). */
+  readonly hitsPerRequest: number;
+  readonly readsPerRequest: number;
+  /** Bytes the machine's disk read per request during the 1-client run. */
+  readonly diskPerRequest: number;
+  readonly clients: Record<number, Latency>;
+}
+
+export interface SweepResult {
+  readonly label: string;
+  readonly points: { setting: number; recall: number }[];
+}
+
+export interface QueryResults {
+  readonly rows: DesignRow[];
+  readonly sweeps: SweepResult[];
+  readonly postgresPeak: number;
+  readonly memory: MemoryReading;
+}
+
+async function diskReadBytes(): Promise<number> {
+  const text = await readFile('/proc/diskstats', 'utf8').catch(() => '');
+  let sectors = 0;
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    // Whole disks only (vda, sda, nvme0n1), not their partitions.
+    if (f[2] && /^(vd|sd|xvd)[a-z]+$|^nvme\d+n\d+$/.test(f[2])) sectors += Number(f[5] ?? 0);
+  }
+  return sectors * 512;
+}
+
+async function blocks(db: Database): Promise<{ hit: number; read: number }> {
+  const { rows } = await db.query<{ hit: string; read: string }>(
+    'SELECT blks_hit::text AS hit, blks_read::text AS read FROM pg_stat_database WHERE datname = current_database()',
+  );
+  return { hit: Number(rows[0]?.hit ?? 0), read: Number(rows[0]?.read ?? 0) };
+}
+
+/** Idle backends report their statistics within PGSTAT_IDLE_INTERVAL (10 s). */
+const settleStats = () => new Promise((r) => setTimeout(r, 11_000));
+
+async function measure(
+  db: Database,
+  label: string,
+  index: string,
+  searchesPerRequest: number,
+  request: Request,
+  recallRequest: Request,
+  truth: Truth,
+  timed: number,
+): Promise<DesignRow> {
+  log(`measure: ${label}`);
+  const byKind: Record<CatalogQuery['kind'], number[]> = { 'near-song': [], fresh: [] };
+  for (let i = 0; i < truth.queries.length; i++) {
+    const q = truth.queries[i] as CatalogQuery;
+    byKind[q.kind].push(await recallOf(recallRequest, [q], [truth.nearest[i] ?? []]));
+  }
+  const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+  await settleStats();
+  const before = await blocks(db);
+  for (const q of truth.queries) await request(q);
+  await settleStats();
+  const after = await blocks(db);
+  const clients: Record<number, Latency> = {};
+  let diskPerRequest = 0;
+  for (const c of CLIENTS) {
+    const disk = await diskReadBytes();
+    clients[c] = await timeRequests(request, truth.queries, timed, c);
+    if (c === 1) diskPerRequest = ((await diskReadBytes()) - disk) / (timed * 1.2);
+  }
+  const row: DesignRow = {
+    label,
+    index,
+    searchesPerRequest,
+    recall: mean([...byKind['near-song'], ...byKind.fresh]),
+    recallByKind: { 'near-song': mean(byKind['near-song']), fresh: mean(byKind.fresh) },
+    hitsPerRequest: (after.hit - before.hit) / truth.queries.length,
+    readsPerRequest: (after.read - before.read) / truth.queries.length,
+    diskPerRequest,
+    clients,
+  };
+  log(
+    `  recall@10 ${row.recall.toFixed(3)}, 1 client p50/p95 ${clients[1]?.p50.toFixed(1)}/${clients[1]?.p95.toFixed(1)} ms, ` +
+      `8 clients p50/p95 ${clients[8]?.p50.toFixed(1)}/${clients[8]?.p95.toFixed(1)} ms`,
+  );
+  return row;
+}
+
+export async function measureQueries(options: {
+  db: Database;
+  url: string;
+  truth: Truth;
+  modelId: number;
+  timed: number;
+  withOriginal: boolean;
+  memory: () => Promise<MemoryReading>;
+}): Promise<QueryResults> {
+  const { db, truth, timed } = options;
+  const model = await activeModel(db);
+  if (!model || model.indexKind === null) throw new Error('no live model with an index');
+  const kind = model.indexKind;
+  const params = model.indexParams;
+  const lists = Number(params.lists ?? 0);
+  const chosenProbes = Number(params.probes ?? 0);
+  const setProbes = (probes: number) =>
+    setIndexState(db, model.id, 'ready', kind, kind === 'ivfflat' ? { ...params, probes } : params);
+  const describe = (probes: number) =>
+    kind === 'ivfflat'
+      ? `halfvec IVFFlat lists=${lists}, probes=${probes}`
+      : `${kind} ${JSON.stringify(params)}`;
+  const ours = oursRequest(db);
+  const rows: DesignRow[] = [];
+  const sweeps: SweepResult[] = [];
+
+  let tunedProbes = chosenProbes;
+  if (kind === 'ivfflat') {
+    const points: { setting: number; recall: number }[] = [];
+    for (const probes of [...new Set([...PROBES, chosenProbes])].sort((a, b) => a - b)) {
+      if (probes > lists) continue;
+      await setProbes(probes);
+      points.push({ setting: probes, recall: await recallOf(ours, truth.queries, truth.nearest) });
+      log(`  ours probes ${probes}: recall@10 ${points.at(-1)?.recall.toFixed(3)}`);
+    }
+    sweeps.push({ label: `ours: halfvec IVFFlat lists=${lists}, pool of ${POOL}, probes =`, points });
+    tunedProbes = points.find((p) => p.recall >= RECALL_TARGET)?.setting ?? chosenProbes;
+  }
+  await setProbes(chosenProbes);
+  const asBuilt = await measure(
+    db,
+    'ours (what the re-index builds)',
+    describe(chosenProbes),
+    1,
+    ours,
+    ours,
+    truth,
+    timed,
+  );
+  rows.push(asBuilt);
+  if (tunedProbes !== chosenProbes) {
+    await setProbes(tunedProbes);
+    rows.push(
+      await measure(
+        db,
+        `ours, least probes for recall ≥ ${RECALL_TARGET}`,
+        describe(tunedProbes),
+        1,
+        ours,
+        ours,
+        truth,
+        timed,
+      ),
+    );
+    await setProbes(chosenProbes);
+  }
+
+  if (options.withOriginal) {
+    const { rows: idx } = await db.query<{ lists: string }>(
+      `SELECT substring(pg_get_indexdef('original.original_embedding_ivfflat'::regclass) FROM 'lists=''?(\\d+)') AS lists`,
+    );
+    const originalLists = Number(idx[0]?.lists ?? 0);
+    const index = (probes: number) => `vector IVFFlat lists=${originalLists}, probes=${probes}`;
+    const asRan = originalPool(options.url, undefined);
+    try {
+      rows.push(
+        await measure(
+          db,
+          'original (as it ran: 2 searches, LIMIT 5 + LIMIT 3)',
+          `${index(1)} (default)`,
+          2,
+          originalRequest(asRan),
+          originalNearest(asRan),
+          truth,
+          timed,
+        ),
+      );
+    } finally {
+      await asRan.end();
+    }
+    const points: { setting: number; recall: number }[] = [];
+    for (const probes of PROBES.filter((p) => p <= originalLists)) {
+      const pool = originalPool(options.url, probes, 1);
+      points.push({
+        setting: probes,
+        recall: await recallOf(originalNearest(pool), truth.queries, truth.nearest),
+      });
+      await pool.end();
+      log(`  original probes ${probes}: recall@10 ${points.at(-1)?.recall.toFixed(3)}`);
+    }
+    sweeps.push({ label: `original: vector IVFFlat lists=${originalLists}, LIMIT 10, probes =`, points });
+    // Equal recall: the original's index with the least probes that reach ours as the re-index built it.
+    const want = asBuilt.recall - RECALL_TOLERANCE;
+    const probes = points.find((p) => p.recall >= want)?.setting;
+    if (probes !== undefined && probes !== 1) {
+      const tuned = originalPool(options.url, probes);
+      try {
+        rows.push(
+          await measure(
+            db,
+            `original, probes=${probes} (tuned to our recall; it ran 1)`,
+            index(probes),
+            2,
+            originalRequest(tuned),
+            originalNearest(tuned),
+            truth,
+            timed,
+          ),
+        );
+      } finally {
+        await tuned.end();
+      }
+    }
+  }
+  const memory = await options.memory();
+  return { rows, sweeps, postgresPeak: memory.peak, memory };
+}
+
+export interface SwapResults {
+  readonly searches: number;
+  readonly withoutIndex: number;
+  readonly failed: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly buildSeconds: number;
+  readonly plan: string;
+}
+
+/** Re-indexes the live model while two clients search through the product's SongIndex, EXPLAINing each. */
+export async function measureSwap(options: {
+  db: Database;
+  embedder: Embedder;
+  modelId: number;
+  truth: Truth;
+}): Promise<SwapResults> {
+  log('swap: re-index the live model while /mood searches run');
+  let withoutIndex = 0;
+  let searches = 0;
+  let failed = 0;
+  const ms: number[] = [];
+  const index = createSongIndex(
+    explainingDatabase(options.db, (plan) => {
+      if (!usesAnnIndex(plan, options.modelId)) withoutIndex++;
+    }),
+  );
+  let done = false;
+  const run = reindex(options.db, options.embedder).finally(() => {
+    done = true;
+  });
+  run.catch(() => {});
+  const caller = async (offset: number) => {
+    for (let i = offset; !done; i += 2) {
+      const q = options.truth.queries[i % options.truth.queries.length] as CatalogQuery;
+      const t = performance.now();
+      try {
+        await index.search(Float32Array.from(q.vector), { limit: POOL });
+        ms.push(performance.now() - t);
+      } catch {
+        failed++;
+      }
+      searches++;
+    }
+  };
+  await Promise.all([caller(0), caller(1)]);
+  const outcome = await run;
+  if (outcome.status !== 'switched') throw new Error('the re-index did not switch');
+  ms.sort((a, b) => a - b);
+  const at = (p: number) =>
+    ms[Math.min(ms.length - 1, Math.max(0, Math.ceil((p / 100) * ms.length) - 1))] ?? 0;
+  const result = {
+    searches,
+    withoutIndex,
+    failed,
+    p50: at(50),
+    p95: at(95),
+    buildSeconds: outcome.indexSeconds,
+    plan: JSON.stringify(outcome.plan),
+  };
+  log(`  ${searches} searches during the re-index: ${withoutIndex} without an ANN index, ${failed} failed`);
+  return result;
+}
