@@ -1,5 +1,17 @@
 /** A playlist as a terminal reader likes it. */
+import { stripVTControlCharacters } from 'node:util';
 import type { Playlist } from '../core/types.ts';
+
+/**
+ * Catalog and model text as plain text on a terminal: escape sequences (a song name could set the window
+ * title, clear the screen or plant an OSC 8 hyperlink), other C0/C1 controls and bidi overrides removed.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+export function terminalSafe(text: string): string {
+  return stripVTControlCharacters(text).replace(CONTROLS, '');
+}
 
 const TIMING_ORDER = ['embedMood', 'hyde', 'embedHyde', 'search', 'rerank', 'links', 'title'] as const;
 
@@ -7,13 +19,17 @@ export function renderPlaylist(playlist: Playlist, color = process.stdout.isTTY)
   const bold = (s: string) => (color ? `\x1b[1m${s}\x1b[22m` : s);
   const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[22m` : s);
   const width = String(playlist.tracks.length).length;
-  const lines = [`🎧 ${bold(playlist.title)}`, `   ${dim(playlist.description)}`, ''];
+  const lines = [
+    `🎧 ${bold(terminalSafe(playlist.title))}`,
+    `   ${dim(terminalSafe(playlist.description))}`,
+    '',
+  ];
   playlist.tracks.forEach((t, i) => {
     const n = String(i + 1).padStart(width, ' ');
     const year = t.year ? ` (${t.year})` : '';
-    lines.push(`${n}. ${bold(t.name)} — ${t.artist ?? 'unknown artist'}${year}`);
-    lines.push(`${' '.repeat(width + 2)}${t.spotifyUrl}`);
-    lines.push(`${' '.repeat(width + 2)}${dim(`why: ${t.why}`)}`);
+    lines.push(`${n}. ${bold(terminalSafe(t.name))} — ${terminalSafe(t.artist ?? 'unknown artist')}${year}`);
+    lines.push(`${' '.repeat(width + 2)}${terminalSafe(t.spotifyUrl)}`);
+    lines.push(`${' '.repeat(width + 2)}${dim(`why: ${terminalSafe(t.why)}`)}`);
   });
   const stages = TIMING_ORDER.filter((s) => playlist.timings[s] !== undefined)
     .map((s) => `${s} ${playlist.timings[s]}`)

@@ -46,6 +46,8 @@ const EnvSchema = z.object({
   DATABASE_URL: optionalText,
   /** Streaming replicas that answer /mood searches (comma-separated); needs DATABASE_URL. */
   DATABASE_REPLICA_URLS: postgresUrls,
+  /** Connections one process may hold to PostgreSQL (each replica gets as many). */
+  DATABASE_POOL_MAX: int(1, 1000).default(10),
   SONIC_MOOD_DATA_DIR: z.string().default('.sonic-mood'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -125,6 +127,7 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Read replicas of `databaseUrl` for searches; empty for none. */
   readonly databaseReplicaUrls: readonly string[];
+  readonly databasePoolMax: number;
   readonly dataDir: string;
   readonly pgliteDir: string;
   readonly cacheDir: string;
@@ -217,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: e.DATABASE_URL,
     databaseReplicaUrls: e.DATABASE_REPLICA_URLS,
+    databasePoolMax: e.DATABASE_POOL_MAX,
     dataDir,
     pgliteDir: path.join(dataDir, 'pglite'),
     cacheDir: path.join(dataDir, 'cache'),

@@ -11,9 +11,12 @@ import { withReplicas } from './replicas.ts';
  * replication.
  */
 export async function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'pgliteDir'> & Partial<Pick<Config, 'databaseReplicaUrls'>>,
+  config: Pick<Config, 'databaseUrl' | 'pgliteDir'> &
+    Partial<Pick<Config, 'databaseReplicaUrls' | 'databasePoolMax'>>,
 ): Promise<Database> {
-  const db = config.databaseUrl ? openPostgres(config.databaseUrl) : await openPGlite(config.pgliteDir);
+  const db = config.databaseUrl
+    ? openPostgres(config.databaseUrl, { max: config.databasePoolMax })
+    : await openPGlite(config.pgliteDir);
   try {
     await migrate(db);
   } catch (error) {

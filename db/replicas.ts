@@ -146,7 +146,7 @@ export function withReplicas(primary: Database, replicaUrls: readonly string[]):
     primary,
     replicaUrls.map((url) => ({
       url,
-      db: openPostgres(url, { connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS }),
+      db: openPostgres(url, { connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS, connectRetries: 0 }),
     })),
   );
   const db: Database = {
