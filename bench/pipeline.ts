@@ -5,7 +5,7 @@
  *
  * - ours: the shipped composition (`openApp`: OpenAI-compatible embedder + writer for HyDE and the title, the
  *   Spotify resolver with its shared link cache, `createRecommender` with the default configuration);
- * - the original's order (../shared/ORIGINAL.md, "The query path"), every step awaited one after another:
+ * - the original's order (bench/README.md, "The original app"), every step awaited one after another:
  *   HyDE → embed the query → embed the HyDE song → search the query vector (limit 5) and the HyDE vector
  *   (limit 3), each list sorted by popularity alone, concatenated, de-duplicated → Spotify links one at a
  *   time with 100 ms pauses and an in-process cache → title. Implemented here as a `Recommender`, on the same
@@ -62,7 +62,7 @@ const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const SPOTIFY_ID = 'bench-client-id';
 const SPOTIFY_SECRET = 'bench-client-secret';
 const PLAYLIST_SIZE = 10;
-/** ORIGINAL.md: the query vector's search (limit 5) and the HyDE vector's (limit 3). */
+/** The original's searches: the query vector's (limit 5) and the HyDE vector's (limit 3). */
 const ORIGINAL_QUERY_LIMIT = 5;
 const ORIGINAL_HYDE_LIMIT = 3;
 const ORIGINAL_SPOTIFY_PAUSE_MS = 100;
@@ -217,8 +217,9 @@ interface OriginalDeps {
 }
 
 /**
- * ORIGINAL.md's five steps, each awaited before the next. Prompts and sampling are the original's; vectors
- * are asked for in the catalog's dimension (the original used 2,000) and searched through the same index.
+ * The original's five steps (bench/README.md, "The original app"), each awaited before the next. Prompts and
+ * sampling are the original's; vectors are asked for in the catalog's dimension (the original used 2,000) and
+ * searched through the same index.
  */
 function createOriginalRecommender(deps: OriginalDeps): Recommender {
   // An unbounded in-process dict, misses cached too, per process (here: per worker).

@@ -13,9 +13,10 @@
  * development half generalises to requests it was not tuned on.
  *
  * Systems, side by side on the same catalog and queries:
- * (a) the original's query path (../shared/ORIGINAL.md) on our local providers: the query vector (limit 5)
- *     and the HyDE vector (limit 3) searched separately, each list sorted by popularity alone, concatenated,
- *     de-duplicated — at most 8 songs, scored on what it returns (missing slots are misses);
+ * (a) the original's query path (bench/README.md, "The original app") on our local providers: the query
+ *     vector (limit 5) and the HyDE vector (limit 3) searched separately, each list sorted by popularity
+ *     alone, concatenated, de-duplicated — at most 8 songs, scored on what it returns (missing slots are
+ *     misses);
  * (b) a naive baseline: the plain average of word vectors over the song's text ("name by artist"), the
  *     query embedded the same way, cosine top-k;
  * (c) `createRecommender(...).recommend()` as shipped, with the default configuration.
@@ -53,7 +54,7 @@ const HELD_OUT_QUERIES = join(ROOT, 'bench', 'relevance-queries-heldout.json');
 const DEFAULT_OUT = join(ROOT, 'bench', 'results', 'relevance.md');
 const CACHE_DIR = process.env.SONIC_MOOD_CACHE_DIR ?? join(ROOT, '.sonic-mood', 'cache');
 
-/** The original's two searches (ORIGINAL.md, "The query path"). */
+/** The original's two searches: the query vector's (limit 5) and the HyDE vector's (limit 3). */
 const ORIGINAL_QUERY_LIMIT = 5;
 const ORIGINAL_HYDE_LIMIT = 3;
 const DEPTH = 25;

@@ -6,9 +6,10 @@
  *
  * - The catalog (bench/synthetic-vectors.ts): clustered, near-duplicates, heavy-tailed popularity; generated
  *   once, streamed with binary COPY into both schemas at the same time.
- * - Original (../shared/ORIGINAL.md): `original.song_embeddings(song_id int primary key, embedding vector(D))`,
- *   IVFFlat `vector_cosine_ops` with lists = √N, probes never set (1); a query is `ORDER BY distance LIMIT k`
- *   joined to its songs table, then sorted by popularity alone.
+ * - Original (bench/README.md, "The original app"):
+ *   `original.song_embeddings(song_id int primary key, embedding vector(D))`, IVFFlat `vector_cosine_ops`
+ *   with lists = √N, probes never set (1); a query is `ORDER BY distance LIMIT k` joined to its songs table,
+ *   then sorted by popularity alone.
  * - Ours: our schema (db/migrations), the index our re-index builds — `reindex()` itself, so `chooseIndex` and
  *   `buildIndex` (halfvec partial expression index, CONCURRENTLY, BUILD_MEMORY) — and the production query:
  *   `createSongIndex().search()` (live model lookup, SET LOCAL `searchSettings`, a pool of 200 candidates

@@ -1,4 +1,7 @@
-/** The worker learns how to answer on each platform here, from the bots' responders (DESIGN.md). */
+/**
+ * The worker learns how to answer on each platform here, from the bots' responders: workers/ never imports
+ * bots/ (ARCHITECTURE.md, the import rule).
+ */
 import { webApi } from '@slack/bolt';
 import { createInteractionRest } from '../bots/discord/client.ts';
 import { createDiscordResponder } from '../bots/discord/responder.ts';

@@ -140,7 +140,8 @@ export async function startDiscordStack(options: DiscordStackOptions = {}): Prom
     },
     async close() {
       await stack.stopWorker();
-      // destroy the client before the fake goes away, or it keeps reconnecting (FACTS.md)
+      // destroy the client before the fake goes away: the other way round, discord.js keeps reconnecting
+      // and the process never exits
       await client.destroy();
       await queue.close();
       await reindex.close();
