@@ -1,13 +1,16 @@
 /** The record of embedding models: which one is live, its dimension and its index state. */
 import type { Database, Queryable } from './database.ts';
 
+/** How a model's vectors are searched (db/vector-index.ts). */
+export type IndexKind = 'exact' | 'hnsw' | 'ivfflat' | 'ivfflat-bq';
+
 export interface EmbeddingModel {
   readonly id: number;
   readonly name: string;
   readonly dimensions: number;
   readonly isActive: boolean;
   readonly indexState: 'none' | 'embedding' | 'building' | 'ready' | 'failed';
-  readonly indexKind: 'exact' | 'hnsw' | 'ivfflat' | null;
+  readonly indexKind: IndexKind | null;
   readonly indexParams: Record<string, unknown>;
 }
 
@@ -64,7 +67,7 @@ export async function setIndexState(
   db: Queryable,
   modelId: number,
   state: EmbeddingModel['indexState'],
-  kind?: 'exact' | 'hnsw' | 'ivfflat',
+  kind?: IndexKind,
   params: Record<string, unknown> = {},
 ): Promise<void> {
   await db.query(

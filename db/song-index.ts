@@ -7,7 +7,7 @@ import type { SearchOptions, SongIndex, Vector } from '../core/ports.ts';
 import type { Candidate } from '../core/types.ts';
 import type { Database } from './database.ts';
 import { type Readers, readersOf } from './replicas.ts';
-import { searchSettings } from './vector-index.ts';
+import { quantized, searchSettings } from './vector-index.ts';
 
 interface CandidateRow extends Record<string, unknown> {
   id: string;
@@ -37,26 +37,43 @@ export function createSongIndex(primary: Database, readers: Readers = readersOf(
         // partial expression index `((embedding::halfvec(D))) WHERE model_id = N` (a parameter cannot).
         const d = Number(model.dimensions);
         const params: unknown[] = [pgvector.toSql(Array.from(vector)), options.limit];
-        const where = [`e.model_id = ${Number(model.id)}`];
+        const inner = [`e.model_id = ${Number(model.id)}`];
+        const outer: string[] = [];
         if (options.filters?.yearFrom !== undefined) {
           params.push(options.filters.yearFrom);
-          where.push(`s.year >= $${params.length}`);
+          outer.push(`s.year >= $${params.length}`);
         }
         if (options.filters?.yearTo !== undefined) {
           params.push(options.filters.yearTo);
-          where.push(`s.year <= $${params.length}`);
+          outer.push(`s.year <= $${params.length}`);
         }
         if (options.excludeSongIds && options.excludeSongIds.length > 0) {
           params.push(options.excludeSongIds);
-          where.push(`e.song_id <> ALL($${params.length}::bigint[])`);
+          inner.push(`e.song_id <> ALL($${params.length}::bigint[])`);
         }
-        const sql = `SELECT s.id::text AS id, s.name, s.artist, s.year::int AS year, s.genre, s.tags,
+        const columns = `s.id::text AS id, s.name, s.artist, s.year::int AS year, s.genre, s.tags,
                 s.popularity_score AS popularity,
-                1 - (e.embedding::halfvec(${d}) <=> $1::halfvec(${d})) AS similarity
-         FROM song_embeddings e JOIN songs s ON s.id = e.song_id
-         WHERE ${where.join(' AND ')}
+                1 - (e.embedding::halfvec(${d}) <=> $1::halfvec(${d})) AS similarity`;
+        let sql: string;
+        if (model.indexKind === 'ivfflat-bq') {
+          // Hamming distance on the bits finds `rerank` × limit candidates; exact cosine orders them.
+          params.push(Math.max(1, Number(model.indexParams.rerank ?? 4)) * options.limit);
+          sql = `SELECT ${columns}
+         FROM (SELECT e.song_id, e.embedding FROM song_embeddings e
+               WHERE ${inner.join(' AND ')}
+               ORDER BY ${quantized('e.embedding', d)} <~> ${quantized('$1', d)}
+               LIMIT $${params.length}) e
+         JOIN songs s ON s.id = e.song_id
+         ${outer.length > 0 ? `WHERE ${outer.join(' AND ')}` : ''}
          ORDER BY e.embedding::halfvec(${d}) <=> $1::halfvec(${d})
          LIMIT $2`;
+        } else {
+          sql = `SELECT ${columns}
+         FROM song_embeddings e JOIN songs s ON s.id = e.song_id
+         WHERE ${[...inner, ...outer].join(' AND ')}
+         ORDER BY e.embedding::halfvec(${d}) <=> $1::halfvec(${d})
+         LIMIT $2`;
+        }
         const settings = searchSettings(model);
         // SET LOCAL needs a transaction; exact search (small catalogs) has nothing to set.
         const rows =

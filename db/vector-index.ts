@@ -19,7 +19,12 @@ import type { EmbeddingModel } from './embedding-models.ts';
 export type IndexPlan =
   | { kind: 'exact' }
   | { kind: 'hnsw'; m: number; efConstruction: number; efSearch: number }
-  | { kind: 'ivfflat'; lists: number; probes: number };
+  | { kind: 'ivfflat'; lists: number; probes: number }
+  /**
+   * IVFFlat over `binary_quantize(embedding)::bit(D)` (Hamming distance, 1 bit per dimension: 16× smaller than
+   * halfvec), whose `rerank` × pool nearest are re-ranked by exact cosine on the stored halfvec.
+   */
+  | { kind: 'ivfflat-bq'; lists: number; probes: number; rerank: number };
 
 export const EXACT_MAX_ROWS = 20_000;
 /** Above this, IVFFlat lists grow as √rows rather than rows/1000 (pgvector's guidance). */
@@ -102,9 +107,18 @@ export async function buildIndex(
 }
 
 function indexMethod(plan: Exclude<IndexPlan, { kind: 'exact' }>, d: number): string {
-  return plan.kind === 'hnsw'
-    ? `hnsw ((embedding::halfvec(${d})) halfvec_cosine_ops) WITH (m = ${plan.m}, ef_construction = ${plan.efConstruction})`
-    : `ivfflat ((embedding::halfvec(${d})) halfvec_cosine_ops) WITH (lists = ${plan.lists})`;
+  if (plan.kind === 'hnsw') {
+    return `hnsw ((embedding::halfvec(${d})) halfvec_cosine_ops) WITH (m = ${plan.m}, ef_construction = ${plan.efConstruction})`;
+  }
+  if (plan.kind === 'ivfflat-bq') {
+    return `ivfflat ((${quantized('embedding', d)}) bit_hamming_ops) WITH (lists = ${plan.lists})`;
+  }
+  return `ivfflat ((embedding::halfvec(${d})) halfvec_cosine_ops) WITH (lists = ${plan.lists})`;
+}
+
+/** The bit expression a binary-quantized index is built on; a search must spell it the same way. */
+export function quantized(expression: string, d: number): string {
+  return `binary_quantize(${expression}::halfvec(${Number(d)}))::bit(${Number(d)})`;
 }
 
 /** Bytes of the model's serving index (0 when it is searched exactly). */
@@ -123,7 +137,7 @@ export function searchSettings(model: Pick<EmbeddingModel, 'indexKind' | 'indexP
       `SET LOCAL hnsw.iterative_scan = relaxed_order`,
     ];
   }
-  if (model.indexKind === 'ivfflat') {
+  if (model.indexKind === 'ivfflat' || model.indexKind === 'ivfflat-bq') {
     return [
       `SET LOCAL ivfflat.probes = ${Number(p.probes ?? 10)}`,
       `SET LOCAL ivfflat.iterative_scan = relaxed_order`,

@@ -6,10 +6,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../core/ports.ts';
-import { activate, ensureModel } from '../db/embedding-models.ts';
+import { activate, ensureModel, setIndexState } from '../db/embedding-models.ts';
 import { reindex } from '../db/reindex.ts';
 import { createSongIndex } from '../db/song-index.ts';
-import { modelIndexes } from '../db/vector-index.ts';
+import { buildIndex, modelIndexes } from '../db/vector-index.ts';
 import { createPostgresDatabase, type TestDatabase } from './support/databases.ts';
 import { explainingDatabase, usesAnnIndex } from './support/explaining-database.ts';
 
@@ -140,5 +140,35 @@ describe('re-indexing the live model on PostgreSQL', () => {
     expect(seen.failures).toEqual([]);
     expect(seen.planned.length).toBeGreaterThan(0);
     expect(seen.planned.filter((plan) => !usesAnnIndex(plan, modelId))).toEqual([]);
+  }, 120_000);
+
+  it('swaps in a binary-quantized index whose candidates come back in exact cosine order', async () => {
+    const plan = { kind: 'ivfflat-bq', lists: 40, probes: 10, rerank: 8 } as const;
+    const { kind, ...params } = plan;
+    await buildIndex(t.db, { id: modelId, dimensions: DIMS }, plan, () =>
+      setIndexState(t.db, modelId, 'ready', kind, params),
+    );
+    const [index] = await modelIndexes(t.db, modelId);
+    const { rows } = await t.db.query<{ def: string }>('SELECT pg_get_indexdef($1::regclass) AS def', [
+      index?.name,
+    ]);
+    expect(rows[0]?.def).toMatch(/binary_quantize.*bit_hamming_ops/);
+
+    const planned: string[] = [];
+    const search = createSongIndex(explainingDatabase(t.db, (p) => planned.push(p)));
+    const { rows: stored } = await t.db.query<{ id: string; embedding: string }>(
+      'SELECT song_id::text AS id, embedding::text AS embedding FROM song_embeddings WHERE song_id IN (7, 4242, 31337)',
+    );
+    for (const song of stored) {
+      const vector = Float32Array.from(JSON.parse(song.embedding) as number[]);
+      const found = await search.search(vector, { limit: 50 });
+      expect(found).toHaveLength(50);
+      // The song searched by its own vector comes first, and the pool is ordered by exact similarity.
+      expect(found[0]?.id).toBe(song.id);
+      const similarities = found.map((c) => c.similarity);
+      expect(similarities).toEqual([...similarities].sort((a, b) => b - a));
+    }
+    expect(planned.length).toBe(stored.length);
+    expect(planned.filter((p) => !usesAnnIndex(p, modelId))).toEqual([]);
   }, 120_000);
 });

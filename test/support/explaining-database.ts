@@ -5,13 +5,13 @@
  */
 import type { Database, Queryable } from '../../db/database.ts';
 
-/** The song index's vector search joins embeddings to songs (db/song-index.ts). */
-const VECTOR_SEARCH = 'FROM song_embeddings e JOIN songs';
+/** The song index's vector searches read `song_embeddings e` (db/song-index.ts); vectorsOf has no alias. */
+const VECTOR_SEARCH = /FROM song_embeddings e\b/;
 
 export function explainingDatabase(db: Database, onPlan: (plan: string) => void): Database {
   const explaining = (q: Queryable): Queryable => ({
     async query(text, params) {
-      if (text.includes(VECTOR_SEARCH)) {
+      if (VECTOR_SEARCH.test(text)) {
         const { rows } = await q.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, params);
         onPlan(rows.map((r) => r['QUERY PLAN']).join('\n'));
       }
