@@ -23,7 +23,7 @@ import { openPostgres } from '../db/postgres.ts';
 import { type ReindexOutcome, reindex } from '../db/reindex.ts';
 import { startPrivateCluster } from './catalog/cluster.ts';
 import { buildOriginal } from './catalog/designs.ts';
-import { measureQueries, measureSwap } from './catalog/measure.ts';
+import { measureBinaryQuantized, measureQueries, measureSwap } from './catalog/measure.ts';
 import { log, phaseProgress } from './catalog/progress.ts';
 import { type CatalogResults, renderCatalog } from './catalog/report.ts';
 import { SyntheticEmbedder } from './catalog/synthetic-embedder.ts';
@@ -35,7 +35,7 @@ const ROOT = join(BENCH_DIR, '..');
 const DATABASE = 'sonic_mood';
 /** Bump when a phase's output changes meaning, so `--reuse` refuses an old state. */
 const STATE_VERSION = 1;
-const PHASES = ['generate', 'ingest', 'embed', 'original', 'truth', 'queries', 'swap'] as const;
+const PHASES = ['generate', 'ingest', 'embed', 'original', 'truth', 'queries', 'swap', 'bq'] as const;
 type Phase = (typeof PHASES)[number];
 
 function count(value: string): number {
@@ -379,6 +379,23 @@ async function main(): Promise<void> {
       // 7. Re-index the live model while searches run: every search must use an ANN index.
       if (due('swap')) {
         state.phases.swap = await measureSwap({ db, embedder, modelId: model.id, truth });
+        await saveState(state);
+      }
+
+      // 8. The binary-quantized alternative, built beside the serving index on the same data.
+      if (due('bq')) {
+        await cluster.resetPeak();
+        state.phases.bq = {
+          ...(await measureBinaryQuantized({
+            db,
+            truth,
+            modelId: model.id,
+            dims: opts.dims,
+            rows: model.n,
+            timed: opts.timed,
+          })),
+          postgresPeak: (await cluster.memory()).peak,
+        };
         await saveState(state);
       }
 

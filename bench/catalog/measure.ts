@@ -5,6 +5,7 @@ import type { Database } from '../../db/database.ts';
 import { activeModel, setIndexState } from '../../db/embedding-models.ts';
 import { reindex } from '../../db/reindex.ts';
 import { createSongIndex } from '../../db/song-index.ts';
+import { BUILD_MEMORY, indexPrefix, quantized } from '../../db/vector-index.ts';
 import { explainingDatabase, usesAnnIndex } from '../../test/support/explaining-database.ts';
 import type { MemoryReading } from './cluster.ts';
 import {
@@ -311,4 +312,85 @@ export async function measureSwap(options: {
   };
   log(`  ${searches} searches during the re-index: ${withoutIndex} without an ANN index, ${failed} failed`);
   return result;
+}
+
+export interface BinaryQuantizedResults {
+  readonly buildSeconds: number;
+  readonly indexBytes: number;
+  readonly lists: number;
+  readonly rows: DesignRow[];
+  readonly sweeps: SweepResult[];
+}
+
+/**
+ * The binary-quantized alternative on the same catalog: a bit(D) IVFFlat index built beside the serving one
+ * (the model's recorded kind picks which one a search uses), swept over probes for two re-rank depths, then
+ * the serving kind restored.
+ */
+export async function measureBinaryQuantized(options: {
+  db: Database;
+  truth: Truth;
+  modelId: number;
+  dims: number;
+  rows: number;
+  timed: number;
+}): Promise<BinaryQuantizedResults> {
+  const { db, truth } = options;
+  const model = await activeModel(db);
+  if (!model || model.indexKind === null) throw new Error('no live model with an index');
+  const lists = Math.max(1, Math.round(Math.sqrt(options.rows)));
+  const name = `${indexPrefix(options.modelId)}_bq`;
+  log(`bq: build bit(${options.dims}) IVFFlat lists=${lists} beside the serving index`);
+  const started = performance.now();
+  await db.exec(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+  await db.session(async (s) => {
+    await s.query(`SET maintenance_work_mem = '${BUILD_MEMORY}'`);
+    await s.query(
+      `CREATE INDEX CONCURRENTLY ${name} ON song_embeddings
+       USING ivfflat ((${quantized('embedding', options.dims)}) bit_hamming_ops) WITH (lists = ${lists})
+       WHERE model_id = ${Number(options.modelId)}`,
+    );
+  });
+  await db.exec('ANALYZE song_embeddings');
+  const buildSeconds = (performance.now() - started) / 1000;
+  const { rows: size } = await db.query<{ bytes: string }>(
+    'SELECT pg_relation_size($1::regclass)::text AS bytes',
+    [name],
+  );
+  const ours = oursRequest(db);
+  const rows: DesignRow[] = [];
+  const sweeps: SweepResult[] = [];
+  try {
+    for (const rerank of [5, 10]) {
+      const points: { setting: number; recall: number }[] = [];
+      for (const probes of [4, 8, 16, 32, 64].filter((p) => p <= lists)) {
+        await setIndexState(db, model.id, 'ready', 'ivfflat-bq', { lists, probes, rerank });
+        points.push({ setting: probes, recall: await recallOf(ours, truth.queries, truth.nearest) });
+        log(`  bq rerank ${rerank}× probes ${probes}: recall@10 ${points.at(-1)?.recall.toFixed(3)}`);
+      }
+      sweeps.push({
+        label: `ours, bit IVFFlat lists=${lists}, ${rerank}× pool of ${POOL} re-ranked, probes =`,
+        points,
+      });
+      const best =
+        points.find((p) => p.recall >= RECALL_TARGET) ??
+        points.reduce((a, b) => (b.recall > a.recall ? b : a));
+      await setIndexState(db, model.id, 'ready', 'ivfflat-bq', { lists, probes: best.setting, rerank });
+      rows.push(
+        await measure(
+          db,
+          `ours, bit index re-ranked (${rerank}× pool)`,
+          `bit IVFFlat lists=${lists}, probes=${best.setting}, ${rerank * POOL} candidates re-ranked by halfvec cosine`,
+          1,
+          ours,
+          ours,
+          truth,
+          options.timed,
+        ),
+      );
+    }
+  } finally {
+    await setIndexState(db, model.id, 'ready', model.indexKind, model.indexParams);
+  }
+  return { buildSeconds, indexBytes: Number(size[0]?.bytes ?? 0), lists, rows, sweeps };
 }

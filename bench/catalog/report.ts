@@ -4,7 +4,13 @@ import type { ReindexOutcome } from '../../db/reindex.ts';
 import type { PlantedMess, SyntheticKaggleFiles } from '../synthetic-kaggle.ts';
 import type { MemoryReading } from './cluster.ts';
 import type { OriginalBuild } from './designs.ts';
-import { type DesignRow, type QueryResults, RECALL_TARGET, type SwapResults } from './measure.ts';
+import {
+  type BinaryQuantizedResults,
+  type DesignRow,
+  type QueryResults,
+  RECALL_TARGET,
+  type SwapResults,
+} from './measure.ts';
 
 export interface CatalogResults {
   readonly command: string;
@@ -32,6 +38,7 @@ export interface CatalogResults {
     truth: { seconds: number; queries: number };
     queries: QueryResults;
     swap: SwapResults;
+    bq: BinaryQuantizedResults & { postgresPeak: number };
   };
   readonly disk: number;
   readonly memoryAtEnd: MemoryReading;
@@ -83,7 +90,7 @@ function verdict(ok: boolean): string {
 }
 
 export function renderCatalog(r: CatalogResults): string {
-  const { generate, ingest, embed, original, truth, queries, swap } = r.phases;
+  const { generate, ingest, embed, original, truth, queries, swap, bq } = r.phases;
   const out: string[] = [];
   out.push(`# Full catalog: ${int(r.key.songs)} songs × ${r.key.dims} dimensions, inside ${gib(r.budget)}`);
   out.push('');
@@ -201,6 +208,38 @@ export function renderCatalog(r: CatalogResults): string {
       `${int(swap.searches)} searches from 2 clients during a re-index of the live model (index rebuilt in ${min(swap.buildSeconds)}, ${swap.plan}): ` +
         `**${int(swap.withoutIndex)} without an ANN index** (each one EXPLAINed in its own transaction), ${int(swap.failed)} failed; p50 ${ms(swap.p50)} ms, p95 ${ms(swap.p95)} ms.`,
     );
+    out.push('');
+  }
+  if (bq) {
+    out.push('## The binary-quantized alternative');
+    out.push('');
+    out.push(
+      `bit(${r.key.dims}) IVFFlat lists=${bq.lists} built beside the serving index in ${min(bq.buildSeconds)} into ${mib(bq.indexBytes)}; ` +
+        `PostgreSQL memory peak ${gib(bq.postgresPeak)}. Same requests, same clients as above:`,
+    );
+    out.push('');
+    out.push(
+      table(
+        [
+          'design',
+          'index',
+          'recall@10 (near-song / fresh)',
+          'buffers hit / read per request',
+          'disk MiB per request',
+          '1 client p50 / p95 / p99 (ms)',
+          '1 client req/s',
+          '8 clients p50 / p95 / p99 (ms)',
+          '8 clients req/s',
+        ],
+        designRows(bq.rows),
+      ),
+    );
+    out.push('');
+    for (const sweep of bq.sweeps) {
+      out.push(
+        `- ${sweep.label} ${sweep.points.map((p) => `${p.setting}: ${p.recall.toFixed(3)}`).join(', ')}`,
+      );
+    }
     out.push('');
   }
   out.push('## Targets');
