@@ -5,9 +5,11 @@ import { MoodError, userMessage } from '../core/errors.ts';
 import { moodProblem, parseMood } from '../core/mood-text.ts';
 import { ingestCatalog } from '../db/ingest/catalog.ts';
 import { ingestKaggle } from '../db/ingest/kaggle.ts';
+import { DEFAULT_MAX_MALFORMED_SHARE } from '../db/ingest/limits.ts';
+import type { LineLog } from '../db/ingest/line-log.ts';
 import { ingestLyrics } from '../db/ingest/lyrics.ts';
-import type { MalformedLines } from '../db/ingest/records.ts';
 import type { IngestProgress } from '../db/ingest/staging.ts';
+import type { IngestOptions } from '../db/ingest/verdict.ts';
 import { openDatabase } from '../db/open.ts';
 import { reindex } from '../db/reindex.ts';
 import { errorSummary, openApp } from './app.ts';
@@ -25,6 +27,16 @@ const integer = (min: number, max: number) => (value: string) => {
     throw new InvalidArgumentError(`a whole number from ${min} to ${max}`);
   return n;
 };
+
+const percent = (value: string) => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100)
+    throw new InvalidArgumentError('a percentage from 0 to 100');
+  return n / 100;
+};
+
+/** Exit code of an ingest that ran but wrote nothing because its input looked broken (1 is any error). */
+const EXIT_REFUSED = 2;
 
 const program = new Command()
   .name('sonic-mood')
@@ -78,16 +90,37 @@ program
 
 const ingest = program
   .command('ingest')
-  .description('load songs into the catalog (re-running updates, never duplicates)');
+  .description(
+    'load songs into the catalog (re-running updates, never duplicates); exit 0 loaded, ' +
+      `${EXIT_REFUSED} input refused (nothing written), 1 error`,
+  );
+
+const maxMalformedOption = [
+  '--max-malformed <percent>',
+  "write nothing when more than this share of a file's lines is malformed",
+  percent,
+  DEFAULT_MAX_MALFORMED_SHARE,
+] as const;
+
+interface IngestFlags {
+  maxMalformed: number;
+}
+const ingestOptions = (opts: IngestFlags): IngestOptions => ({ maxMalformedShare: opts.maxMalformed });
 
 ingest
   .command('kaggle')
   .description('the Million Music Playlists layout: track_meta.tsv joined with user_item_interaction.csv')
   .requiredOption('--tracks <file>', 'track_meta.tsv (song_id, song_name, band)')
   .requiredOption('--interactions <file>', 'user_item_interaction.csv (user, item)')
-  .action(async (opts: { tracks: string; interactions: string }) => {
+  .option(...maxMalformedOption)
+  .action(async (opts: { tracks: string; interactions: string } & IngestFlags) => {
     const report = await withDatabase((db, onProgress) =>
-      ingestKaggle(db, { trackMeta: opts.tracks, interactions: opts.interactions }, onProgress),
+      ingestKaggle(
+        db,
+        { trackMeta: opts.tracks, interactions: opts.interactions },
+        onProgress,
+        ingestOptions(opts),
+      ),
     );
     console.log(
       `songs upserted: ${report.songsUpserted}\n` +
@@ -95,20 +128,26 @@ ingest
         `repeated ids: ${report.tracks.duplicateIds}\n` +
         `interactions read: ${report.interactions.read}, for unknown songs: ${report.interactions.unknownSong}`,
     );
-    printMalformed('tracks', report.tracks.malformed);
-    printMalformed('interactions', report.interactions.malformed);
+    printLines('tracks', 'malformed line(s) skipped', report.tracks.malformed);
+    printLines('interactions', 'malformed line(s) skipped', report.interactions.malformed);
+    finish(report);
   });
 
 ingest
   .command('lyrics')
   .description('add lyrics from a CSV with title, artist and lyrics columns (the Genius dataset layout)')
   .argument('<file>')
-  .action(async (file: string) => {
-    const report = await withDatabase((db, onProgress) => ingestLyrics(db, file, onProgress));
+  .option(...maxMalformedOption)
+  .action(async (file: string, opts: IngestFlags) => {
+    const report = await withDatabase((db, onProgress) =>
+      ingestLyrics(db, file, onProgress, ingestOptions(opts)),
+    );
     console.log(
       `lyrics read: ${report.read}, repeated: ${report.duplicates}, songs matched: ${report.songsMatched}`,
     );
-    printMalformed('lyrics', report.malformed);
+    printLines('lyrics', 'malformed line(s) skipped', report.malformed);
+    printLines('lyrics', 'line(s) loaded with a field cut to its limit', report.adjusted);
+    finish(report);
   });
 
 ingest
@@ -117,12 +156,17 @@ ingest
     'a plain CSV or JSON Lines catalog: name, artist, optional id, year, genre, tags, lyrics, popularity',
   )
   .argument('<file>')
-  .action(async (file: string) => {
-    const report = await withDatabase((db, onProgress) => ingestCatalog(db, file, onProgress));
+  .option(...maxMalformedOption)
+  .action(async (file: string, opts: IngestFlags) => {
+    const report = await withDatabase((db, onProgress) =>
+      ingestCatalog(db, file, onProgress, ingestOptions(opts)),
+    );
     console.log(
       `rows read: ${report.read}, repeated: ${report.duplicates}, songs upserted: ${report.songsUpserted}`,
     );
-    printMalformed('catalog', report.malformed);
+    printLines('catalog', 'malformed line(s) skipped', report.malformed);
+    printLines('catalog', 'line(s) loaded with a field cut to its limit', report.adjusted);
+    finish(report);
   });
 
 program
@@ -238,10 +282,25 @@ async function withDatabase<T>(
   }
 }
 
-function printMalformed(what: string, malformed: MalformedLines): void {
-  if (malformed.count === 0) return;
-  console.log(`${what}: ${malformed.count} malformed line(s) skipped, for example:`);
-  for (const s of malformed.samples.slice(0, 10)) console.log(`  line ${s.line}: ${s.reason}`);
+function printLines(what: string, outcome: string, lines: LineLog): void {
+  if (lines.count === 0) return;
+  console.log(`${what}: ${lines.count} ${outcome}${lines.count > 1 ? ', for example' : ''}:`);
+  const shown = lines.samples.slice(0, 10);
+  for (const s of shown) console.log(`  line ${s.line}: ${s.reason}`);
+  if (lines.count > shown.length) console.log(`  … and ${lines.count - shown.length} more`);
+}
+
+/** The outcome line of an ingest: stale staging tables it dropped, and a refusal as the exit code. */
+function finish(report: { refused: string | undefined; staleStagingTablesDropped: number }): void {
+  if (report.staleStagingTablesDropped > 0) {
+    process.stderr.write(
+      `dropped ${report.staleStagingTablesDropped} staging table(s) left behind by an interrupted ingest\n`,
+    );
+  }
+  if (report.refused) {
+    console.error(`sonic-mood: ${report.refused}`);
+    process.exitCode = EXIT_REFUSED;
+  }
 }
 
 try {

@@ -5,14 +5,38 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { lockDataDir } from './data-dir-lock.ts';
 import { type Database, type Queryable, type Row, toCopyCsvLine } from './database.ts';
 
 // PGlite's COPY reads a Blob, so large loads go in chunks to keep memory bounded.
 const COPY_CHUNK_ROWS = 20_000;
+/** How long a second process waits for the data folder before it gives up with "in use by PID N". */
+export const DATA_DIR_LOCK_WAIT_MS = 5_000;
 
-export async function openPGlite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir ?? 'memory://', { extensions: { vector } });
+export async function openPGlite(
+  dataDir: string | undefined,
+  options: { lockWaitMs?: number } = {},
+): Promise<Database> {
+  let unlock = async () => {};
+  if (dataDir) {
+    await mkdir(dataDir, { recursive: true });
+    unlock = await lockDataDir(dataDir, options.lockWaitMs ?? DATA_DIR_LOCK_WAIT_MS);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir ?? 'memory://', { extensions: { vector } });
+  } catch (error) {
+    await unlock();
+    // PGlite can reject with a bare object, which would print as "[object Object]".
+    if (error instanceof Error) throw error;
+    let detail: string;
+    try {
+      detail = JSON.stringify(error) ?? String(error);
+    } catch {
+      detail = String(error);
+    }
+    throw new Error(`cannot open the embedded database ${dataDir ?? 'in memory'}: ${detail.slice(0, 200)}`);
+  }
 
   const asQueryable = (q: Pick<PGlite, 'query'>): Queryable => ({
     query: async <R extends Row>(text: string, params?: readonly unknown[]) => {
@@ -54,7 +78,11 @@ export async function openPGlite(dataDir: string | undefined): Promise<Database>
       return count;
     },
     async close() {
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        await unlock();
+      }
     },
   };
 }

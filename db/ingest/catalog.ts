@@ -3,24 +3,47 @@
  * separated by `;` or `|`) or JSON Lines with the same keys (tags may be an array). Ids are kept when
  * given, else derived from the normalised name + artist so a re-ingest updates instead of duplicating.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { extname } from 'node:path';
 import { z } from 'zod';
-import { cleanText, matchKey, stableSongId } from '../../core/normalize.ts';
+import { cleanText, stableSongId } from '../../core/normalize.ts';
 import type { CopyValue, Database } from '../database.ts';
-import { MalformedLines, readRecords } from './records.ts';
-import { type ProgressListener, withStagingTable } from './staging.ts';
+import { readJsonLines } from './json-lines.ts';
+import {
+  boundedMatchKey,
+  MAX_ARTIST_CHARS,
+  MAX_GENRE_CHARS,
+  MAX_LYRICS_CHARS,
+  MAX_NAME_CHARS,
+  MAX_POPULARITY,
+  MAX_TAG_CHARS,
+  MAX_TAGS,
+  MIN_YEAR,
+  maxYear,
+  preview,
+  tooLong,
+  truncate,
+} from './limits.ts';
+import { LineLog } from './line-log.ts';
+import { readRecords } from './records.ts';
+import { type ProgressListener, withIngestRun } from './staging.ts';
+import { type IngestOptions, refusal } from './verdict.ts';
 
 export interface CatalogIngestReport {
   readonly read: number;
   readonly duplicates: number;
   /** Songs inserted or changed; a re-ingest of the same file writes none. */
   readonly songsUpserted: number;
-  readonly malformed: MalformedLines;
+  /** Lines skipped, with why. */
+  readonly malformed: LineLog;
+  /** Lines loaded with a field cut to its limit (genre, tags, lyrics), with what was cut. */
+  readonly adjusted: LineLog;
+  /** Why nothing was written (too many malformed lines, or none usable); undefined when it was. */
+  readonly refused: string | undefined;
+  readonly staleStagingTablesDropped: number;
 }
 
 const text = z.union([z.string(), z.number()]).transform(String).nullish();
+const scalar = z.union([z.string(), z.number()]).nullish();
 const CatalogRow = z.object({
   id: z
     .union([z.string().regex(/^\d{1,18}$/), z.number().int().nonnegative()])
@@ -28,11 +51,11 @@ const CatalogRow = z.object({
     .nullish(),
   name: text,
   artist: text,
-  year: z.coerce.number().int().min(1000).max(2999).nullish().catch(null),
+  year: scalar,
   genre: text,
   tags: z.union([z.array(z.string()), z.string()]).nullish(),
   lyrics: text,
-  popularity: z.coerce.number().min(0).nullish(),
+  popularity: scalar,
 });
 type CatalogRow = z.input<typeof CatalogRow>;
 
@@ -43,61 +66,91 @@ const ALIASES: Record<string, keyof CatalogRow> = {
   song_id: 'id',
 };
 
-function splitTags(tags: string | readonly string[] | null | undefined): string[] {
-  const list = typeof tags === 'string' ? tags.split(/[;|]/) : (tags ?? []);
-  return [
-    ...new Set(list.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0 && t.length <= 40)),
-  ].slice(0, 20);
+const DECIMAL = /^\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A year, null when unknown (empty, or 0 as the Million Song Dataset writes it), or why it is not one. */
+function parseYear(value: string | number | null | undefined): number | null | { error: string } {
+  const raw = typeof value === 'string' ? value.trim() : value;
+  if (raw === null || raw === undefined || raw === '' || raw === 0 || raw === '0') return null;
+  const year = typeof raw === 'number' ? raw : /^\d{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (Number.isInteger(year) && year >= MIN_YEAR && year <= maxYear()) return year;
+  return { error: `year ${preview(String(raw))} is not a year from ${MIN_YEAR} to ${maxYear()}` };
 }
 
-/** Validates one raw row into the staging columns, or says why it cannot be used. */
-function toStagingRow(line: number, raw: Record<string, unknown>): readonly CopyValue[] | string {
+/** A popularity (0 when absent), or why it is not one. */
+function parsePopularity(value: string | number | null | undefined): number | { error: string } {
+  const raw = typeof value === 'string' ? value.trim() : value;
+  if (raw === null || raw === undefined || raw === '') return 0;
+  const n = typeof raw === 'number' ? raw : DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (Number.isFinite(n) && n >= 0 && n <= MAX_POPULARITY) return n;
+  return {
+    error: `popularity ${preview(String(raw))} is not a number from 0 to ${MAX_POPULARITY.toLocaleString('en-US')}`,
+  };
+}
+
+function splitTags(tags: string | readonly string[] | null | undefined): { tags: string[]; dropped: number } {
+  const list = typeof tags === 'string' ? tags.split(/[;|]/) : (tags ?? []);
+  const unique = [...new Set(list.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0))];
+  const kept = unique.filter((t) => t.length <= MAX_TAG_CHARS).slice(0, MAX_TAGS);
+  return { tags: kept, dropped: unique.length - kept.length };
+}
+
+/** Validates one raw row into the staging columns, or says why it cannot be used; notes what it cut. */
+function toStagingRow(
+  line: number,
+  raw: Record<string, unknown>,
+  adjusted: LineLog,
+): readonly CopyValue[] | string {
   const parsed = CatalogRow.safeParse(raw);
   if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
   const row = parsed.data;
   const name = cleanText(row.name);
   if (!name) return 'name is empty';
   const artist = cleanText(row.artist);
-  const blankToNull = (v: string | null | undefined) => (v === '' ? null : v);
+  const problem = tooLong('name', name, MAX_NAME_CHARS) ?? tooLong('artist', artist, MAX_ARTIST_CHARS);
+  if (problem) return problem;
+  const year = parseYear(row.year);
+  if (year !== null && typeof year === 'object') return year.error;
+  const popularity = parsePopularity(row.popularity);
+  if (typeof popularity === 'object') return popularity.error;
+
+  const cuts: string[] = [];
+  let genre = cleanText(row.genre)?.toLowerCase() ?? null;
+  if (genre && genre.length > MAX_GENRE_CHARS) {
+    cuts.push(`genre cut from ${genre.length} to ${MAX_GENRE_CHARS} characters`);
+    genre = truncate(genre, MAX_GENRE_CHARS);
+  }
+  const { tags, dropped } = splitTags(row.tags);
+  if (dropped > 0)
+    cuts.push(`${dropped} tag(s) dropped (over ${MAX_TAG_CHARS} characters or beyond ${MAX_TAGS})`);
+  let lyrics = cleanText(row.lyrics);
+  if (lyrics && lyrics.length > MAX_LYRICS_CHARS) {
+    cuts.push(
+      `lyrics cut from ${lyrics.length.toLocaleString('en-US')} to ${MAX_LYRICS_CHARS.toLocaleString('en-US')} characters`,
+    );
+    lyrics = truncate(lyrics, MAX_LYRICS_CHARS);
+  }
+  if (cuts.length > 0) adjusted.add(line, cuts.join('; '));
   return [
     line,
     row.id ?? stableSongId(name, artist),
     name,
     artist,
-    row.year ?? null,
-    cleanText(row.genre)?.toLowerCase() ?? null,
-    splitTags(row.tags),
-    cleanText(blankToNull(row.lyrics)),
-    row.popularity ?? 0,
-    matchKey(name, artist),
+    year,
+    genre,
+    tags,
+    lyrics,
+    popularity,
+    boundedMatchKey(name, artist),
   ];
 }
 
-async function* jsonLines(path: string, malformed: MalformedLines, onProgress?: ProgressListener) {
-  const totalBytes = (await stat(path)).size;
-  const input = createReadStream(path);
-  let line = 0;
-  for await (const textLine of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-    line++;
-    if (textLine.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(textLine);
-    } catch {
-      malformed.add(line, 'not valid JSON');
-      continue;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      malformed.add(line, 'not a JSON object');
-      continue;
-    }
-    if (line % 10_000 === 0)
-      onProgress?.({ phase: 'catalog', bytes: input.bytesRead, totalBytes, records: line });
-    yield { line, raw: value as Record<string, unknown> };
-  }
-}
-
-async function* csvRows(path: string, malformed: MalformedLines, onProgress?: ProgressListener) {
+async function* csvRows(
+  path: string,
+  delimiter: ',' | '\t',
+  malformed: LineLog,
+  onProgress?: ProgressListener,
+) {
   const keys = [
     'id',
     'name',
@@ -110,10 +163,11 @@ async function* csvRows(path: string, malformed: MalformedLines, onProgress?: Pr
     ...Object.keys(ALIASES),
   ];
   for await (const r of readRecords(path, {
-    delimiter: path.endsWith('.tsv') ? '\t' : ',',
+    delimiter,
     quoted: true,
     malformed,
     required: ['name|title|song_name'],
+    multiline: ['lyrics'],
     onProgress: (p) => onProgress?.({ phase: 'catalog', ...p }),
   })) {
     const raw: Record<string, unknown> = {};
@@ -125,16 +179,24 @@ async function* csvRows(path: string, malformed: MalformedLines, onProgress?: Pr
   }
 }
 
+/** The format by extension, case-insensitively: JSON Lines (.jsonl, .ndjson, .json), TSV, else CSV. */
+function rowsOf(path: string, malformed: LineLog, onProgress?: ProgressListener) {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') {
+    return readJsonLines(path, malformed, (p) => onProgress?.({ phase: 'catalog', ...p }));
+  }
+  return csvRows(path, ext === '.tsv' ? '\t' : ',', malformed, onProgress);
+}
+
 export async function ingestCatalog(
   db: Database,
   path: string,
   onProgress?: ProgressListener,
+  options: IngestOptions = {},
 ): Promise<CatalogIngestReport> {
-  const malformed = new MalformedLines();
+  const malformed = new LineLog();
+  const adjusted = new LineLog();
   let read = 0;
-  const rows = /\.jsonl?$|\.ndjson$/.test(path)
-    ? jsonLines(path, malformed, onProgress)
-    : csvRows(path, malformed, onProgress);
   const columns = [
     'line',
     'id',
@@ -147,48 +209,54 @@ export async function ingestCatalog(
     'popularity',
     'match_key',
   ];
-  return withStagingTable(
-    db,
-    'catalog',
-    'line integer, id bigint, name text, artist text, year smallint, genre text, tags text[], lyrics text, popularity double precision, match_key text',
-    async (table) => {
-      await db.copyFrom(
-        table,
-        columns,
-        (async function* () {
-          for await (const { line, raw } of rows) {
-            const staged = toStagingRow(line, raw);
-            if (typeof staged === 'string') {
-              malformed.add(line, staged);
-              continue;
-            }
-            read++;
-            yield staged;
+  return withIngestRun(db, async (run) => {
+    const table = await run.stagingTable(
+      'catalog',
+      'line integer, id bigint, name text, artist text, year smallint, genre text, tags text[], lyrics text, popularity double precision, match_key text',
+    );
+    await db.copyFrom(
+      table,
+      columns,
+      (async function* () {
+        for await (const { line, raw } of rowsOf(path, malformed, onProgress)) {
+          const staged = toStagingRow(line, raw, adjusted);
+          if (typeof staged === 'string') {
+            malformed.add(line, staged);
+            continue;
           }
-        })(),
-      );
-      const [dups] = (
-        await db.query<{ n: string }>(`SELECT count(*) - count(DISTINCT id) AS n FROM ${table}`)
-      ).rows;
-      // The last line for a repeated id wins; lyrics already present survive a catalog without them.
-      const [upserted] = (
-        await db.query<{ n: string }>(
-          `WITH up AS (
-             INSERT INTO songs AS s (id, name, artist, year, genre, tags, lyrics, popularity_score, match_key)
-             SELECT id, name, artist, year, genre, tags, lyrics, popularity, match_key
-             FROM (SELECT DISTINCT ON (id) * FROM ${table} ORDER BY id, line DESC) c
-             ON CONFLICT (id) DO UPDATE SET
-               name = EXCLUDED.name, artist = EXCLUDED.artist, year = EXCLUDED.year, genre = EXCLUDED.genre,
-               tags = EXCLUDED.tags, lyrics = coalesce(EXCLUDED.lyrics, s.lyrics),
-               popularity_score = EXCLUDED.popularity_score, match_key = EXCLUDED.match_key, updated_at = now()
-             WHERE (s.name, s.artist, s.year, s.genre, s.tags, s.popularity_score, s.lyrics)
-                   IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.artist, EXCLUDED.year, EXCLUDED.genre, EXCLUDED.tags,
-                                     EXCLUDED.popularity_score, coalesce(EXCLUDED.lyrics, s.lyrics))
-             RETURNING 1)
-           SELECT count(*) AS n FROM up`,
-        )
-      ).rows;
-      return { read, duplicates: Number(dups?.n ?? 0), songsUpserted: Number(upserted?.n ?? 0), malformed };
-    },
-  );
+          read++;
+          yield staged;
+        }
+      })(),
+    );
+    const report = {
+      read,
+      malformed,
+      adjusted,
+      staleStagingTablesDropped: run.staleTablesDropped,
+      refused: refusal([{ label: path, usable: read, malformed: malformed.count }], options),
+    };
+    if (report.refused) return { ...report, duplicates: 0, songsUpserted: 0 };
+    const [dups] = (await db.query<{ n: string }>(`SELECT count(*) - count(DISTINCT id) AS n FROM ${table}`))
+      .rows;
+    // The last line for a repeated id wins; lyrics already present survive a catalog without them.
+    const [upserted] = (
+      await db.query<{ n: string }>(
+        `WITH up AS (
+           INSERT INTO songs AS s (id, name, artist, year, genre, tags, lyrics, popularity_score, match_key)
+           SELECT id, name, artist, year, genre, tags, lyrics, popularity, match_key
+           FROM (SELECT DISTINCT ON (id) * FROM ${table} ORDER BY id, line DESC) c
+           ON CONFLICT (id) DO UPDATE SET
+             name = EXCLUDED.name, artist = EXCLUDED.artist, year = EXCLUDED.year, genre = EXCLUDED.genre,
+             tags = EXCLUDED.tags, lyrics = coalesce(EXCLUDED.lyrics, s.lyrics),
+             popularity_score = EXCLUDED.popularity_score, match_key = EXCLUDED.match_key, updated_at = now()
+           WHERE (s.name, s.artist, s.year, s.genre, s.tags, s.popularity_score, s.lyrics)
+                 IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.artist, EXCLUDED.year, EXCLUDED.genre, EXCLUDED.tags,
+                                   EXCLUDED.popularity_score, coalesce(EXCLUDED.lyrics, s.lyrics))
+           RETURNING 1)
+         SELECT count(*) AS n FROM up`,
+      )
+    ).rows;
+    return { ...report, duplicates: Number(dups?.n ?? 0), songsUpserted: Number(upserted?.n ?? 0) };
+  });
 }

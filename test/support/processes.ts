@@ -56,3 +56,31 @@ export async function startSonicMood(
   }
   return running;
 }
+
+export interface Finished {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** Runs `node bin/sonic-mood.js <args>` to its end (SIGKILLed after `timeoutMs`, code null) and returns what it printed. */
+export async function runSonicMood(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  timeoutMs = 120_000,
+): Promise<Finished> {
+  const started = Date.now();
+  const child = spawn('node', ['bin/sonic-mood.js', ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, stdout, stderr, ms: Date.now() - started };
+}
