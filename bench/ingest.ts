@@ -187,17 +187,19 @@ function describe(sql: string): string {
 /** The same database, recording the wall time of every statement and COPY that the ingest runs. */
 class TimedDatabase {
   readonly statements: Statement[] = [];
-  private readonly running = new Set<{ readonly started: number }>();
+  private readonly running = new Set<{ readonly what: string; readonly started: number }>();
 
   constructor(private readonly inner: Database) {}
 
   /** When the earliest statement still running began, if any is running. */
+  /** When the oldest statement still running began; a session (the ingest holds one throughout) is not a statement. */
   runningSince(): number | undefined {
-    return this.running.size ? Math.min(...[...this.running].map((r) => r.started)) : undefined;
+    const statements = [...this.running].filter((r) => r.what !== 'session');
+    return statements.length ? Math.min(...statements.map((r) => r.started)) : undefined;
   }
 
   private async time<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    const entry = { started: performance.now() };
+    const entry = { what, started: performance.now() };
     this.running.add(entry);
     try {
       return await fn();
