@@ -68,6 +68,10 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
         );
       }
 
+      // The title needs only the mood: started now, it runs beside HyDE instead of after the search, so a
+      // remote writer's latency is off the critical path. Awaited below; a failure before then is not lost.
+      const title = timed('title', () => writer.title(request.text, []));
+      title.catch(() => {});
       const moodVector = timed('embedMood', async () => first(await embedder.embed([request.text], 'query')));
       const hydeVector = options.hydeEnabled
         ? timed('hyde', () => writer.hypotheticalLyrics(request.text))
@@ -108,11 +112,11 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
       });
       timings.rerank = Math.round(performance.now() - t);
 
-      const [resolved, title] = await Promise.all([
+      const [resolved, titleText] = await Promise.all([
         timed('links', () =>
           links.resolve(ranked.map((c) => ({ songId: c.id, name: c.name, artist: c.artist }))),
         ),
-        timed('title', () => writer.title(request.text, ranked)),
+        title,
       ]);
       const reasons =
         explainer?.explain(request.text, ranked) ?? ranked.map(() => 'close to the mood overall');
@@ -130,7 +134,7 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
       }));
       timings.total = Math.round(performance.now() - started);
       return {
-        title,
+        title: titleText,
         description: `${tracks.length} songs for “${request.text}”`,
         mood: request.text,
         tracks,

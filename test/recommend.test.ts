@@ -183,6 +183,27 @@ describe('recommend', () => {
     expect(playlist.timings.embedHyde).toBeUndefined();
   });
 
+  it('names the playlist from the mood alone, before HyDE or the search have finished', async () => {
+    const calls: string[] = [];
+    let hydeDone = false;
+    const writer: Writer = {
+      name: 'slow-hyde',
+      hypotheticalLyrics: async () => {
+        calls.push('hyde:start');
+        await new Promise((r) => setTimeout(r, 100));
+        hydeDone = true;
+        return 'tears falling down alone';
+      },
+      title: async (mood, songs) => {
+        calls.push(`title:${mood}:${songs.length} songs:hyde ${hydeDone ? 'done' : 'running'}`);
+        return 'Mood First';
+      },
+    };
+    const playlist = await recommender({ writer }).recommend({ text: 'sad and lonely', size: 3 });
+    expect(playlist.title).toBe('Mood First');
+    expect(calls).toContain('title:sad and lonely:0 songs:hyde running');
+  });
+
   it('refuses to search with a model other than the live one', async () => {
     const other: Embedder = { model: 'other:model', dimensions: 100, embed: local.embed.bind(local) };
     await expect(recommender({ embedder: other }).recommend({ text: 'sad', size: 3 })).rejects.toSatisfy(

@@ -48,18 +48,18 @@ export function titlePrompt(mood: string, songs: readonly TitleSong[]): ChatProm
     .map((song) =>
       neutralise(song.artist ? `${song.name} — ${song.artist}` : song.name).slice(0, MAX_SONG_LINE),
     );
+  // recommend() names the playlist from the mood alone, beside HyDE; songs are there for callers that have them.
+  const withSongs = lines.length > 0;
   return {
     system: [
-      'You name playlists. Reply with one witty playlist title of 2 to 5 words that fits the mood and the songs.',
+      `You name playlists. Reply with one witty playlist title of 2 to 5 words that fits the mood${withSongs ? ' and the songs' : ''}.`,
       'Reply with the title only: one line, no quotes, no emoji, no hashtags, no mentions, no links, no markdown.',
       DATA_RULE,
     ].join('\n'),
     user: [
       'Name a playlist for this mood.',
       `<mood>${neutralise(mood)}</mood>`,
-      '<songs>',
-      ...lines,
-      '</songs>',
+      ...(withSongs ? ['<songs>', ...lines, '</songs>'] : []),
     ].join('\n'),
   };
 }
