@@ -1,6 +1,6 @@
 /**
  * Re-ranking of vector-search candidates: similarity blended with popularity, at most N songs per artist,
- * no duplicate song names (remasters, live versions), and a seeded shuffle for "Another take".
+ * no duplicate song names (remasters, live versions), no intros or skits, and a seeded shuffle for "Another take".
  * Pure and deterministic: the same candidates, options and seed give the same playlist.
  */
 import { normalizeArtist, normalizeTitle } from './normalize.ts';
@@ -18,6 +18,9 @@ export interface RerankOptions {
 export interface Ranked extends Candidate {
   readonly score: number;
 }
+
+/** Album glue, not songs: an intro or a skit is never what a mood asks for ("Intro (Skit)" → "intro"). */
+const FILLER = /^(?:\d+\s+)?(?:intro|interlude|outro|skit|prelude|reprise|segue|interval)(?:\s+\d+)?$/;
 
 /** How far "Another take" may move a song: about a fifth of the pool's score range. */
 const TAKE_NOISE = 0.2;
@@ -46,8 +49,8 @@ export function rerank(candidates: readonly Candidate[], options: RerankOptions)
   for (const c of scored) {
     if (picked.length >= options.size) break;
     const artist = normalizeArtist(c.artist);
-    const title = `${normalizeTitle(c.name)}`;
-    if (titles.has(title)) continue;
+    const title = normalizeTitle(c.name);
+    if (titles.has(title) || FILLER.test(title)) continue;
     const count = perArtist.get(artist) ?? 0;
     if (artist !== '' && count >= options.maxPerArtist) continue;
     perArtist.set(artist, count + 1);

@@ -60,4 +60,21 @@ describe('rerank', () => {
     expect(rerank(pool, { size: 50, maxPerArtist: 1, popularityWeight: 0 })).toHaveLength(4);
     expect(rerank([], { size: 5, maxPerArtist: 1, popularityWeight: 0 })).toEqual([]);
   });
+
+  it('shows one version of a song and never an intro, interlude, skit or outro', () => {
+    const versions = [
+      song('a', 'Song', 'Band', 0.99),
+      song('b', 'Song - Remastered 2011', 'Band', 0.98),
+      song('c', 'Song (Live)', 'Band', 0.97),
+      song('d', 'Song - Radio Edit', 'Band', 0.96),
+      song('e', 'Intro', 'Rapper', 0.95),
+      song('f', 'Interlude', 'Rapper', 0.94),
+      song('g', 'Intro (Skit)', 'Rapper', 0.93),
+      song('h', 'Outro', 'Other', 0.92),
+      song('i', 'Introduction to the Blues', 'Other', 0.91),
+      song('j', 'Other Song', 'Band', 0.9),
+    ];
+    const picked = rerank(versions, { size: 10, maxPerArtist: 5, popularityWeight: 0 }).map((p) => p.name);
+    expect(picked).toEqual(['Song', 'Introduction to the Blues', 'Other Song']);
+  });
 });
