@@ -7,6 +7,7 @@ import { createMetrics } from '../workers/metrics.ts';
 import { createMoodQueue } from '../workers/mood-queue.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
 import { connectRedis } from '../workers/redis.ts';
+import { redisKeys } from '../workers/redis-keys.ts';
 import { createReindexQueue } from '../workers/reindex-queue.ts';
 import { createHealthHandler, HEALTH_PATHS, type HealthServer, startHealthServer } from './health-server.ts';
 import type { Logger } from './logger.ts';
@@ -16,6 +17,8 @@ export async function runSlackBot(config: Config, log: Logger): Promise<App> {
   requireSettings(config, 'slack');
   const { slack } = config;
   const redis = connectRedis(config.queue.redisUrl, 'producer', log);
+  // Every key of this deployment under its QUEUE_PREFIX, BullMQ's and ours alike.
+  const keys = redisKeys(config.queue.prefix);
   const queue = createMoodQueue(redis, { attempts: config.queue.attempts, prefix: config.queue.prefix });
   const reindex = createReindexQueue(redis, config.queue.prefix);
   const metrics = createMetrics();
@@ -42,10 +45,10 @@ export async function runSlackBot(config: Config, log: Logger): Promise<App> {
         limits: createRequestLimits(redis, {
           cooldownSeconds: config.queue.cooldownSeconds,
           groupHourlyCap: config.queue.groupHourlyCap,
-          keyPrefix: `${config.queue.prefix}:limit`,
+          keys,
         }),
-        contexts: createPlaylistContexts(redis),
-        deliveries: createDeliveryGuard(redis, `${config.queue.prefix}:delivery`),
+        contexts: createPlaylistContexts(redis, keys),
+        deliveries: createDeliveryGuard(redis, keys),
         admin: { reindex, operators: config.operators, signal: watching.signal },
         log,
       },

@@ -8,6 +8,7 @@ import { createMoodQueue } from '../workers/mood-queue.ts';
 import { createMoodWorker } from '../workers/mood-worker.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
 import { checkEvictionPolicy, connectRedis } from '../workers/redis.ts';
+import { redisKeys } from '../workers/redis-keys.ts';
 import { createReindexWorker } from '../workers/reindex-worker.ts';
 import { openApp } from './app.ts';
 import { ensureCatalogReady } from './catalog-setup.ts';
@@ -28,7 +29,7 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
     connection: redis,
     recommender: app.recommender,
     responders: platformResponders(config, log),
-    contexts: createPlaylistContexts(redis),
+    contexts: createPlaylistContexts(redis, redisKeys(config.queue.prefix)),
     concurrency: config.queue.concurrency,
     lockMs: config.queue.lockMs,
     log,

@@ -1,7 +1,8 @@
 /**
  * Turns raw user input into mood text the pipeline can trust: control and zero-width characters gone,
- * chat mention syntax removed (it means nothing to a model and must never be echoed back as a ping),
- * whitespace collapsed, length bounded. Returns a result instead of throwing, so callers can answer nicely.
+ * chat mention syntax and links removed (they mean nothing to a model, a title must not be made of "https" or
+ * "everyone", and neither may be echoed back as a ping or a link), whitespace collapsed, length bounded.
+ * Returns a result instead of throwing, so callers can answer nicely.
  */
 export const MAX_MOOD_LENGTH = 200;
 
@@ -15,7 +16,11 @@ export function parseMood(raw: string, max = MAX_MOOD_LENGTH): MoodParse {
     .normalize('NFC')
     // Discord <@123>, <@!123>, <@&123>, <#123>, </cmd:1>; Slack <!channel>, <!here>, <@U123>, <#C1|x>
     .replace(/<[@#!/][^>\s]{0,100}>/g, ' ')
-    .replace(/@(everyone|here|channel)\b/gi, '$1')
+    // Links: Slack's <https://…|label> keeps its label, markdown's [label](https://…) too; bare URLs go.
+    .replace(/<(?:https?:\/\/|mailto:)[^>|\s]*(?:\|([^>]*))?>/gi, ' $1 ')
+    .replace(/\[([^\]]*)\]\(\s*(?:https?:\/\/|www\.)[^)]*\)/gi, ' $1 ')
+    .replace(/\b(?:https?:\/\/|www\.)\S*/gi, ' ')
+    .replace(/@(everyone|here|channel)\b/gi, ' ')
     // Controls, zero-width and bidi overrides: invisible, and can disguise text.
     .replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, ' ')
     .replace(/\s+/g, ' ')

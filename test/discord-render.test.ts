@@ -6,6 +6,7 @@ import {
   playlistButtons,
   playlistMessage,
 } from '../bots/discord/render.ts';
+import { spotifySearchUrl } from '../core/spotify/search-url.ts';
 import type { Playlist, Track } from '../core/types.ts';
 
 const track = (
@@ -73,6 +74,32 @@ describe('Discord playlist message', () => {
     );
   });
 
+  it('shows all 25 requested tracks with long catalog text, as links, within the embed limits', () => {
+    // Long names, artists and reasons with search links, as a real catalog has: this showed 7 tracks and
+    // "…and 18 more" under a footer saying 25 songs.
+    const long = Array.from({ length: 25 }, (_, i) => {
+      const name = `${i} Symphony No. ${i + 1} in D Minor, Op. 125 "Choral": IV. Presto – Allegro assai (Live at the Royal Albert Hall, 1998 Remaster)`;
+      const artist = 'Wiener Philharmoniker, Chor der Wiener Staatsoper & Leonard Bernstein';
+      return {
+        ...track(i, name, artist, spotifySearchUrl(name, artist)),
+        why: 'triumphant, joyful, epic, choral, uplifting, hopeful',
+      };
+    });
+    const embed = playlistMessage(playlist(long, { mood: 'triumphant and joyful '.repeat(9) }), 'id')
+      .embeds?.[0];
+    if (!embed) throw new Error('no embed');
+    expect(embed.description?.length).toBeLessThanOrEqual(EMBED_LIMITS.description);
+    expect(embedSize(embed)).toBeLessThanOrEqual(EMBED_LIMITS.total);
+    expect(embed.footer?.text).toMatch(/^25 songs/);
+    const lines = (embed.description ?? '').split('\n').filter((l) => /^\*\*\d+\.\*\* \[/.test(l));
+    expect(lines).toHaveLength(25);
+    expect(embed.description).not.toMatch(/…and \d+ more/);
+    for (const [i, line] of lines.entries()) {
+      expect(line).toMatch(new RegExp(`^\\*\\*${i + 1}\\.\\*\\* \\[${i} Symphony`));
+      expect(line).toMatch(/\]\(https:\/\/open\.spotify\.com\/search\/\d+%20Symphony[^)\s]*\) — Wiener/);
+    }
+  });
+
   it('stays within every embed limit for 25 tracks with the longest names', () => {
     const long = Array.from({ length: 25 }, (_, i) =>
       track(
@@ -88,18 +115,17 @@ describe('Discord playlist message', () => {
     expect(embed.title?.length).toBeLessThanOrEqual(EMBED_LIMITS.title);
     expect(embed.description?.length).toBeLessThanOrEqual(EMBED_LIMITS.description);
     expect(embedSize(embed)).toBeLessThanOrEqual(EMBED_LIMITS.total);
-    expect(embed.description).toMatch(/…and \d+ more$/);
+    // Every requested track is shown, shortened (a search link rebuilt from the shortened name and artist).
+    expect((embed.description?.match(/^\*\*\d+\.\*\* \[/gm) ?? []).length).toBe(25);
     // never half a link
     expect((embed.description?.match(/\]\(/g) ?? []).length).toBe(
       (embed.description?.match(/\)\s—/g) ?? []).length,
     );
   });
 
-  it('an error is a plain message that replaces the placeholder and pings nobody', () => {
+  it('an error is a plain message that pings nobody', () => {
     expect(failureMessage('Spotify is busy')).toEqual({
       content: 'Spotify is busy',
-      embeds: [],
-      components: [],
       allowed_mentions: { parse: [] },
     });
   });

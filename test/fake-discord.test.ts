@@ -163,6 +163,38 @@ describe('fake Discord against discord.js', () => {
     expect(fake.followUps.at(-1)?.message.flags).toBe(MessageFlags.Ephemeral);
   });
 
+  it('the first follow-up after a public deferral takes its place publicly; after a delete it is its own', async () => {
+    const deferred = async (value: string) => {
+      const interaction = fake.chatInput({ name: 'mood', options: [{ name: 'mood', type: 3, value }] });
+      await rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
+        body: { type: 5 },
+        auth: false,
+      });
+      return interaction;
+    };
+    const ephemeralNote = { content: 'Only for you', flags: MessageFlags.Ephemeral };
+
+    // Discord: the deferral fixed the visibility, and the first follow-up fills its "thinking…" message.
+    const kept = await deferred('sunny');
+    const placeholderId = fake.originalMessage(kept.token)?.id;
+    const filled = (await rest.post(Routes.webhook(APP_ID, kept.token), {
+      body: ephemeralNote,
+      auth: false,
+    })) as { id: string; flags: number };
+    expect(filled.id).toBe(placeholderId);
+    expect(filled.flags).toBe(0);
+
+    const deleted = await deferred('rainy');
+    await rest.delete(Routes.webhookMessage(APP_ID, deleted.token, '@original'), { auth: false });
+    expect(fake.originalMessage(deleted.token)).toBeUndefined();
+    const own = (await rest.post(Routes.webhook(APP_ID, deleted.token), {
+      body: ephemeralNote,
+      auth: false,
+    })) as { id: string; flags: number };
+    expect(own.flags).toBe(MessageFlags.Ephemeral);
+    expect(fake.message(own.id)?.content).toBe('Only for you');
+  });
+
   it('delivers button presses on a known message and routes deferUpdate edits to it', async () => {
     const command = fake.chatInput({ name: 'mood', options: [{ name: 'mood', type: 3, value: 'sunny' }] });
     const commandSeen = received(command.id);

@@ -64,11 +64,18 @@ describe('hostile moods on Discord, end to end', () => {
       text,
       interaction: stack.fake.dispatchInteraction(moodInteraction(stack.fake, text, { size: 5 })),
     }));
-    // An answer: an immediate reply (type 4, a refusal), or a deferral (type 5) and then its edit.
+    // An answer: an immediate reply (type 4, a refusal), or a deferral (type 5) and then its edit (a
+    // playlist) or, for a failure, an ephemeral follow-up in place of the deleted public placeholder.
     const outcome = (token: string) => {
       const callbacks = stack.fake.callbacks.filter((c) => c.token === token);
       const edits = stack.fake.edits.filter((e) => e.token === token);
-      return { callbacks, edits, done: callbacks[0]?.type === 4 || edits.length > 0 };
+      const followUps = stack.fake.followUps.filter((f) => f.token === token);
+      return {
+        callbacks,
+        edits,
+        followUps,
+        done: callbacks[0]?.type === 4 || edits.length > 0 || followUps.length > 0,
+      };
     };
     await stack.fake.waitFor(() => sent.every((s) => outcome(s.interaction.token).done), 60_000);
     await new Promise((r) => setTimeout(r, 1_000));
@@ -76,20 +83,25 @@ describe('hostile moods on Discord, end to end', () => {
     let playlists = 0;
     let refusals = 0;
     for (const { text, interaction } of sent) {
-      const { callbacks, edits } = outcome(interaction.token);
+      const { callbacks, edits, followUps } = outcome(interaction.token);
       expect(callbacks, JSON.stringify(text)).toHaveLength(1);
-      const bodies = [callbacks[0]?.data ?? {}, ...edits.map((e) => e.body)];
+      const bodies = [callbacks[0]?.data ?? {}, ...edits.map((e) => e.body), ...followUps.map((f) => f.body)];
       if (callbacks[0]?.type === 4) {
         refusals++;
         expect(edits).toEqual([]);
         expect(String(callbacks[0].data?.content)).toMatch(/\w/);
+      } else if (followUps.length > 0) {
+        // One friendly sentence (e.g. no word of the mood is known), for the requester only.
+        expect(edits, JSON.stringify(text)).toEqual([]);
+        expect(followUps).toHaveLength(1);
+        expect(followUps[0]?.message.flags).toBe(64);
+        expect(followUps[0]?.message.content ?? '').toMatch(/^[A-Z][^\n]{10,200}[.!]$/);
+        expect(stack.fake.originalMessage(interaction.token)).toBeUndefined();
       } else {
         expect(edits, JSON.stringify(text)).toHaveLength(1);
         const message = stack.fake.originalMessage(interaction.token);
-        const lines = trackLines(message?.embeds?.[0]);
-        // A playlist, or one friendly sentence (e.g. no word of the mood is known).
-        if (lines.length > 0) playlists++;
-        else expect(message?.content ?? '').toMatch(/^[A-Z][^\n]{10,200}[.!]$/);
+        expect(trackLines(message?.embeds?.[0]).length, JSON.stringify(text)).toBeGreaterThan(0);
+        playlists++;
       }
       for (const body of bodies) {
         if (!('content' in body) && !('embeds' in body)) continue;

@@ -21,6 +21,7 @@ import { createSlackApp, EVENTS_PATH } from '../bots/slack/app.ts';
 import { createDeliveryGuard, createRequestLimits } from '../workers/limits.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
 import { connectRedis } from '../workers/redis.ts';
+import { redisKeys } from '../workers/redis-keys.ts';
 import { type FakeSlack, startFakeSlack } from './fakes/slack-server.ts';
 import {
   type DiscordStack,
@@ -69,10 +70,10 @@ beforeAll(async () => {
       limits: createRequestLimits(producer, {
         cooldownSeconds: 0,
         groupHourlyCap: 100_000,
-        keyPrefix: `${stack.prefix}:limit`,
+        keys: redisKeys(stack.prefix),
       }),
-      contexts: createPlaylistContexts(producer),
-      deliveries: createDeliveryGuard(producer, `${stack.prefix}:delivery`),
+      contexts: createPlaylistContexts(producer, redisKeys(stack.prefix)),
+      deliveries: createDeliveryGuard(producer, redisKeys(stack.prefix)),
       log,
     },
   );

@@ -9,6 +9,7 @@ import { MoodSpace } from '../core/local/mood-space.ts';
 import { tokenize } from '../core/local/tokenize.ts';
 import { loadWordVectors } from '../core/local/word-vectors.ts';
 import { LocalWriter } from '../core/local/writer.ts';
+import { parseMood } from '../core/mood-text.ts';
 import { localEmbedder, WORD_VECTOR_CACHE } from './support/models.ts';
 
 let embedder: LocalEmbedder;
@@ -125,6 +126,29 @@ describe('LocalWriter', () => {
     const title = await writer.title('the the the');
     expect(title.length).toBeGreaterThan(0);
     expect(title.length).toBeLessThanOrEqual(60);
+  });
+
+  it('titles a mood from its mood words, never from links, mentions, emoji shortcodes or entities', async () => {
+    const writer = new LocalWriter(embedder);
+    // What users typed (the moods behind "Https Gg Mix", "Tada High-Energy Mix", "Everyone Here Hours"),
+    // parsed as every bot parses it before the writer sees it.
+    const titled = async (raw: string) => {
+      const parsed = parseMood(raw);
+      if (!parsed.ok) throw new Error(`unparsed: ${raw}`);
+      return writer.title(parsed.text);
+    };
+    const titles = await Promise.all(
+      [
+        'hype https://discord.gg/abc123',
+        ':tada: energetic',
+        '@everyone @here chill',
+        'rainy <https://evil.example> sunday',
+      ].map(titled),
+    );
+    for (const title of titles)
+      expect(title).not.toMatch(/\b(Https?|Gg|Www|Com|Tada|Everyone|Here|Amp|Lt|Gt)\b/);
+    expect(titles[1]).toMatch(/Party|High-Energy/);
+    expect(titles[3]).toBe('Rain-Soaked Sunday');
   });
 
   it('expands a mood into related words for HyDE', async () => {

@@ -17,7 +17,20 @@ describe('parseMood', () => {
     const parsed = parseMood(
       'sad <@123> <@!42> <@&999> <#77> <!channel> <!here> <@U024BE7LH> @everyone @here vibes',
     );
-    expect(parsed).toEqual({ ok: true, text: 'sad everyone here vibes' });
+    expect(parsed).toEqual({ ok: true, text: 'sad vibes' });
+  });
+
+  it('drops links (a title must not read "Https Gg Mix"), keeping a link label the user wrote', () => {
+    expect(parseMood('hype https://discord.gg/abc123 energy www.example.com/x')).toEqual({
+      ok: true,
+      text: 'hype energy',
+    });
+    expect(parseMood('chill <https://evil.example|late night> vibes <http://x.y>')).toEqual({
+      ok: true,
+      text: 'chill late night vibes',
+    });
+    expect(parseMood('[sunny](https://evil.example) songs')).toEqual({ ok: true, text: 'sunny songs' });
+    expect(parseMood('https://only.a/link')).toEqual({ ok: false, reason: 'empty' });
   });
 
   it('removes control, zero-width and bidi characters and collapses whitespace', () => {

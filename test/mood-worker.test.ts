@@ -6,12 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MoodError, MoodErrorCode } from '../core/errors.ts';
 import type { Recommender } from '../core/recommend.ts';
 import type { MoodRequest, Playlist } from '../core/types.ts';
-import { type MoodJobData, moodJobId, QUEUES } from '../workers/jobs.ts';
+import { type MoodJobData, type MoodJobResult, moodJobId, QUEUES } from '../workers/jobs.ts';
 import { createMoodQueue, type MoodQueue } from '../workers/mood-queue.ts';
-import { createMoodWorker } from '../workers/mood-worker.ts';
+import { createMoodWorker, EXPIRED_MESSAGE } from '../workers/mood-worker.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
 import { checkEvictionPolicy } from '../workers/redis.ts';
-import type { Responder } from '../workers/responder.ts';
+import { redisKeys } from '../workers/redis-keys.ts';
+import { createReplyRecords } from '../workers/reply-records.ts';
+import { ReplyRefused, type Responder } from '../workers/responder.ts';
 import { dropPrefix, REDIS_URL, testPrefix } from './support/redis.ts';
 
 type Target = Extract<MoodJobData['target'], { platform: 'discord' }>;
@@ -63,19 +65,38 @@ const responder: Responder<Target> = {
   },
 };
 
-function startWorker(recommend: (r: MoodRequest) => Promise<Playlist>) {
+function startWorker(
+  recommend: (r: MoodRequest) => Promise<Playlist>,
+  discord: Responder<Target> = responder,
+) {
   const recommender: Recommender = { recommend };
   worker = createMoodWorker({
     connection: consumer,
     recommender,
-    responders: { discord: responder },
-    contexts: createPlaylistContexts(consumer),
+    responders: { discord },
+    contexts: createPlaylistContexts(consumer, redisKeys(prefix)),
     concurrency: 2,
     lockMs: 5_000,
     log: pino({ level: 'silent' }),
     prefix,
   });
   return worker;
+}
+
+async function resultOf(jobId: string): Promise<MoodJobResult | undefined> {
+  const q = new Queue(QUEUES.mood, { connection: producer, prefix });
+  try {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const found = await q.getJob(jobId);
+      const state = await found?.getState();
+      if (state === 'completed') return found?.returnvalue as MoodJobResult;
+      if (state === 'failed' || Date.now() > deadline) return undefined;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await q.close();
+  }
 }
 
 async function settled(count: number) {
@@ -162,7 +183,7 @@ describe('mood worker', () => {
     expect(failed[0]?.message).toMatch(/could not find words I understand/);
   });
 
-  it('does not attempt a job whose reply window has closed', async () => {
+  it('does not brew a job whose reply window has closed, and tells the requester where it still can', async () => {
     let calls = 0;
     startWorker(async (r) => {
       calls++;
@@ -170,11 +191,87 @@ describe('mood worker', () => {
     });
     await queue.enqueue('discord-5', job('200000000000000005', { requestedAt: Date.now() - 16 * 60_000 }));
     await queue.enqueue('discord-6', job('200000000000000006'));
-    await settled(1);
+    await settled(2);
     await new Promise((r) => setTimeout(r, 300));
     expect(calls).toBe(1);
     expect(delivered.map((d) => d.id)).toEqual(['200000000000000006']);
-    expect(failed).toEqual([]);
+    expect(failed).toEqual([{ id: '200000000000000005', message: EXPIRED_MESSAGE }]);
+    expect(await resultOf('discord-5')).toEqual({ status: 'expired' });
+  });
+
+  it('a post that timed out after landing is not posted again where a repost would be a second message', async () => {
+    const posts: string[] = [];
+    // Like a public Slack playlist: each post is a new message, and the first post's answer never arrives.
+    const newMessageEachTime: Responder<Target> = {
+      ...responder,
+      repostDuplicates: () => true,
+      deliver: async (t) => {
+        posts.push(t.interactionId);
+        if (posts.length === 1) throw new Error('The operation was aborted due to timeout');
+      },
+    };
+    startWorker(async (r) => playlistFor(r), newMessageEachTime);
+    const q = new Queue(QUEUES.mood, { connection: producer, prefix });
+    await q.add('mood', job('200000000000000009'), { jobId: 'discord-9', attempts: 3, backoff: 50 });
+    await q.close();
+    expect(await resultOf('discord-9')).toEqual({ status: 'unconfirmed' });
+    expect(posts).toEqual(['200000000000000009']);
+  });
+
+  it('where posting again replaces the message (Discord edits its reply), the retry posts again', async () => {
+    let posts = 0;
+    const editsInPlace: Responder<Target> = {
+      ...responder,
+      deliver: async () => {
+        posts++;
+        if (posts === 1) throw new Error('socket hang up');
+      },
+    };
+    startWorker(async (r) => playlistFor(r), editsInPlace);
+    const q = new Queue(QUEUES.mood, { connection: producer, prefix });
+    await q.add('mood', job('200000000000000010'), { jobId: 'discord-10', attempts: 3, backoff: 50 });
+    await q.close();
+    expect(await resultOf('discord-10')).toMatchObject({ status: 'delivered' });
+    expect(posts).toBe(2);
+  });
+
+  it('a refusal means nothing was posted: retried when passing, never counted delivered when final', async () => {
+    let posts = 0;
+    const refusing: Responder<Target> = {
+      ...responder,
+      repostDuplicates: () => true,
+      deliver: async (t) => {
+        posts++;
+        if (t.interactionId.endsWith('11')) throw new ReplyRefused('channel closed to the bot', true);
+        if (posts === 2) throw new ReplyRefused('HTTP 503', false);
+      },
+    };
+    startWorker(async (r) => playlistFor(r), refusing);
+    const q = new Queue(QUEUES.mood, { connection: producer, prefix });
+    await q.add('mood', job('200000000000000011'), { jobId: 'discord-11', attempts: 3, backoff: 50 });
+    expect(await resultOf('discord-11')).toEqual({
+      status: 'undelivered',
+      reason: 'channel closed to the bot',
+    });
+    await q.add('mood', job('200000000000000012'), { jobId: 'discord-12', attempts: 3, backoff: 50 });
+    await q.close();
+    // The 503 posted nothing, so the retry posts, even where a repost would be a second message.
+    expect(await resultOf('discord-12')).toMatchObject({ status: 'delivered' });
+    expect(posts).toBe(3);
+  });
+
+  it('a job whose playlist is recorded as posted is not brewed or posted again', async () => {
+    let calls = 0;
+    startWorker(async (r) => {
+      calls++;
+      return playlistFor(r);
+    });
+    const posted = { status: 'delivered' as const, playlistId: 'p1', tracks: 5, totalMs: 9 };
+    await createReplyRecords(producer, redisKeys(prefix)).posted('discord-13', posted);
+    await queue.enqueue('discord-13', job('200000000000000013'));
+    expect(await resultOf('discord-13')).toEqual(posted);
+    expect(calls).toBe(0);
+    expect(delivered).toEqual([]);
   });
 
   it('drops a malformed or forged job pushed straight into Redis, and keeps working', async () => {

@@ -29,6 +29,7 @@ import { createDeliveryGuard, createRequestLimits } from '../workers/limits.ts';
 import { createMetrics } from '../workers/metrics.ts';
 import { createMoodQueue, type MoodQueue } from '../workers/mood-queue.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
+import { redisKeys } from '../workers/redis-keys.ts';
 import { cancelKey, createReindexQueue, type ReindexQueue } from '../workers/reindex-queue.ts';
 import { createReindexWorker } from '../workers/reindex-worker.ts';
 import { type FakeSlack, type ResponseUrlPost, startFakeSlack } from './fakes/slack-server.ts';
@@ -146,10 +147,10 @@ async function startStack(options: { timing?: Partial<WatchTiming> } = {}): Prom
       limits: createRequestLimits(redis, {
         cooldownSeconds: 0,
         groupHourlyCap: 1000,
-        keyPrefix: `${prefix}:limit`,
+        keys: redisKeys(prefix),
       }),
-      contexts: createPlaylistContexts(redis),
-      deliveries: createDeliveryGuard(redis, `${prefix}:delivery`),
+      contexts: createPlaylistContexts(redis, redisKeys(prefix)),
+      deliveries: createDeliveryGuard(redis, redisKeys(prefix)),
       // A Discord operator with the same id is not a Slack operator.
       admin: {
         reindex,

@@ -27,16 +27,17 @@ import { backfillEmbeddings } from '../db/embeddings.ts';
 import { ingestCatalog } from '../db/ingest/catalog.ts';
 import { createLinkCache } from '../db/link-cache.ts';
 import { createSongIndex } from '../db/song-index.ts';
-import { QUEUES } from '../workers/jobs.ts';
+import { type MoodJobResult, QUEUES } from '../workers/jobs.ts';
 import { createDeliveryGuard, createRequestLimits } from '../workers/limits.ts';
 import { createMoodQueue, type MoodQueue } from '../workers/mood-queue.ts';
 import { createMoodWorker } from '../workers/mood-worker.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
+import { redisKeys } from '../workers/redis-keys.ts';
 import { type FakeSlack, type ResponseUrlPost, startFakeSlack } from './fakes/slack-server.ts';
 import { createPGliteDatabase, type TestDatabase } from './support/databases.ts';
 import { localEmbedder } from './support/models.ts';
 import { dropPrefix, REDIS_URL, testPrefix } from './support/redis.ts';
-import { blockActionBody, signedHeaders, slashCommandBody, triggerId } from './support/slack.ts';
+import { blockActionBody, signedHeaders, slackEncode, slashCommandBody, triggerId } from './support/slack.ts';
 
 const BOT_TOKEN = 'xoxb-test-bot-token';
 const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -106,7 +107,10 @@ interface Stack {
   readonly eventsUrl: string;
   readonly prefix: string;
   readonly producer: Redis;
+  readonly queue: MoodQueue;
   jobCount(): Promise<number>;
+  /** The result of a job once it has finished. */
+  finished(jobId: string, timeoutMs?: number): Promise<MoodJobResult>;
   close(): Promise<void>;
 }
 
@@ -116,7 +120,7 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function startStack(options: { cooldownSeconds: number }): Promise<Stack> {
+async function startStack(options: { cooldownSeconds: number; responseTimeoutMs?: number }): Promise<Stack> {
   const prefix = testPrefix();
   const producer = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const consumer = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
@@ -130,9 +134,10 @@ async function startStack(options: { cooldownSeconds: number }): Promise<Stack> 
         client: new webApi.WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
         log,
         isSlackResponseUrl: (url) => url.origin === slack.origin,
+        timeoutMs: options.responseTimeoutMs,
       }),
     },
-    contexts: createPlaylistContexts(consumer),
+    contexts: createPlaylistContexts(consumer, redisKeys(prefix)),
     concurrency: 2,
     lockMs: 10_000,
     log,
@@ -145,10 +150,10 @@ async function startStack(options: { cooldownSeconds: number }): Promise<Stack> 
       limits: createRequestLimits(producer, {
         cooldownSeconds: options.cooldownSeconds,
         groupHourlyCap: 1000,
-        keyPrefix: `${prefix}:limit`,
+        keys: redisKeys(prefix),
       }),
-      contexts: createPlaylistContexts(producer),
-      deliveries: createDeliveryGuard(producer, `${prefix}:delivery`),
+      contexts: createPlaylistContexts(producer, redisKeys(prefix)),
+      deliveries: createDeliveryGuard(producer, redisKeys(prefix)),
       log,
     },
   );
@@ -158,9 +163,21 @@ async function startStack(options: { cooldownSeconds: number }): Promise<Stack> 
     eventsUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}${EVENTS_PATH}`,
     prefix,
     producer,
+    queue,
     async jobCount() {
       const counts = await counter.getJobCounts();
       return Object.values(counts).reduce((sum, n) => sum + n, 0);
+    },
+    async finished(jobId, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const job = await counter.getJob(jobId);
+        const state = await job?.getState();
+        if (job && state === 'completed') return job.returnvalue as MoodJobResult;
+        if (job && state === 'failed') throw new Error(`job ${jobId} failed: ${job.failedReason}`);
+        if (Date.now() > deadline) throw new Error(`job ${jobId} still ${state ?? 'missing'}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
     async close() {
       await app.stop();
@@ -319,7 +336,13 @@ describe('Slack app over HTTP', () => {
       body,
       signedHeaders(SIGNING_SECRET, body, Math.floor(Date.now() / 1000) - 6 * 60),
     );
-    for (const answer of [unsigned, wrongSecret, tampered, stale]) {
+    // Slack's rule is |now − X-Slack-Request-Timestamp| ≤ 5 min: a request dated ahead is refused too.
+    const ahead = await post(
+      s.eventsUrl,
+      body,
+      signedHeaders(SIGNING_SECRET, body, Math.floor(Date.now() / 1000) + 10 * 60),
+    );
+    for (const answer of [unsigned, wrongSecret, tampered, stale, ahead]) {
       expect(answer.status).toBe(401);
       expect(answer.body).toBe('');
     }
@@ -430,7 +453,9 @@ describe('Slack app over HTTP', () => {
     }
     expect(JSON.stringify(message)).toContain('Party &lt;!here&gt; Anthem');
     expect(JSON.stringify(message)).toContain('DJ &lt;@U0BOSS&gt;');
-    expect(JSON.stringify(ack.body)).toContain('&lt;https://evil.example|win&gt; &amp; more');
+    // The link is not echoed (its label is a word of the mood); the rest is escaped once.
+    expect(JSON.stringify(ack.body)).toContain('win &amp; more');
+    expect(JSON.stringify(ack.body)).not.toContain('evil.example');
     // verbatim: Slack must not auto-link or parse anything in our mrkdwn.
     for (const b of message.blocks.filter((x) => x.type === 'section'))
       expect((b.text as { verbatim: boolean }).verbatim).toBe(true);
@@ -494,5 +519,143 @@ describe('Slack app over HTTP', () => {
     expect(slack.postsTo(url)).toHaveLength(1);
     expect(slack.postsTo(privateUrl)).toHaveLength(1);
     expect(slack.calls.slice(before).filter((c) => c.method.startsWith('chat.'))).toHaveLength(2);
+  });
+
+  it('accepts a request dated a little ahead, inside the five minutes', async () => {
+    const s = await startStack({ cooldownSeconds: 0 });
+    const body = slashCommandBody({ text: 'happy dance party size:5', responseUrl: slack.responseUrl() });
+    const answer = await post(
+      s.eventsUrl,
+      body,
+      signedHeaders(SIGNING_SECRET, body, Math.floor(Date.now() / 1000) + 4 * 60),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ text: /Brewing/ });
+  });
+
+  it('reads the entities Slack encodes (&amp; &lt; &gt;) as the characters the user typed, once', async () => {
+    const s = await startStack({ cooldownSeconds: 0 });
+    const url = slack.responseUrl();
+    const trigger = triggerId();
+    const ack = await sendSigned(
+      s,
+      slashCommandBody({ text: slackEncode('rock & roll <3 size:5'), responseUrl: url, triggerId: trigger }),
+    );
+    // mrkdwn shows `&amp;` as "&": escaped once, not the `&amp;amp;` Slack would show literally.
+    expect(ack.body).toEqual({
+      response_type: 'ephemeral',
+      text: ':hourglass_flowing_sand: Brewing a playlist for “rock &amp; roll &lt;3”…',
+    });
+    expect((await s.finished(`slack-${trigger}`)).status).toBe('delivered');
+    const message = await onePlaylistAt(url);
+    const header = (message.blocks[0]?.text as { text: string } | undefined)?.text;
+    expect(header).not.toMatch(/\b(Amp|Lt|Gt)\b/);
+    expect(message.text).toContain('for “rock &amp; roll &lt;3”');
+
+    // A mention typed out by hand arrives encoded; decoded, it is stripped like any mention.
+    const typed = await sendSigned(
+      s,
+      slashCommandBody({ text: slackEncode('<@U0BOSS> <!here> happy'), responseUrl: slack.responseUrl() }),
+    );
+    expect(typed.body).toMatchObject({ text: ':hourglass_flowing_sand: Brewing a playlist for “happy”…' });
+  });
+
+  it('"Another take" right after a playlist is not refused by the cooldown: buttons have their own budget', async () => {
+    const s = await startStack({ cooldownSeconds: 30 });
+    const url = slack.responseUrl();
+    await sendSigned(s, slashCommandBody({ text: 'sad and lonely size:5', responseUrl: url }));
+    const first = await onePlaylistAt(url);
+
+    const takeUrl = slack.responseUrl();
+    await sendSigned(
+      s,
+      blockActionBody({ actionId: ACTION_IDS.take, value: playlistId(first), responseUrl: takeUrl }),
+    );
+    const take = await onePlaylistAt(takeUrl);
+    expect(take.text).not.toMatch(/Try again/);
+    expectValidPlaylist(take, 5);
+    // The typed command's cooldown is untouched by the press, and still applies.
+    const again = await sendSigned(
+      s,
+      slashCommandBody({ text: 'sad and lonely', responseUrl: slack.responseUrl() }),
+    );
+    expect(again.body).toMatchObject({ text: /Try again in \d+ s/ });
+  });
+
+  it('a slow response_url (taken, answered after the timeout) ends in one playlist: the retry does not post again', async () => {
+    const s = await startStack({ cooldownSeconds: 0, responseTimeoutMs: 500 });
+    const before = slack.calls.length;
+    const url = slack.responseUrl();
+    slack.slowResponseUrl(url, 1_500);
+    const trigger = triggerId();
+    await sendSigned(
+      s,
+      slashCommandBody({ text: 'happy dance party size:5', responseUrl: url, triggerId: trigger }),
+    );
+    // Attempt 1 times out after posting; attempt 2 (after BullMQ's backoff) finds the post may have landed.
+    expect(await s.finished(`slack-${trigger}`)).toEqual({ status: 'unconfirmed' });
+    await settle(1_500);
+    const posts = slack.postsTo(url).map((p) => p.body as Message);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.response_type).toBe('in_channel');
+    expect(slack.calls.slice(before).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+  });
+
+  it('a playlist Slack refuses everywhere (spent URL, not_in_channel) is not counted delivered, and the requester is told', async () => {
+    const s = await startStack({ cooldownSeconds: 0 });
+    const before = slack.calls.length;
+    const url = slack.responseUrl();
+    slack.failResponseUrl(url, 404, 'used_url');
+    slack.refuseChannel('C0SECRET', 'not_in_channel');
+    const trigger = triggerId();
+    await sendSigned(
+      s,
+      slashCommandBody({
+        text: 'calm and peaceful size:5',
+        responseUrl: url,
+        triggerId: trigger,
+        channelId: 'C0SECRET',
+        userId: 'U0DANA',
+      }),
+    );
+    expect(await s.finished(`slack-${trigger}`)).toEqual({
+      status: 'undelivered',
+      reason: 'Slack refused the post (not_in_channel)',
+    });
+    const calls = slack.calls.slice(before).filter((c) => c.method === 'chat.postMessage');
+    expect(calls.map((c) => c.body.channel)).toEqual(['C0SECRET', 'U0DANA']);
+    expect(String(calls[1]?.body.text)).toMatch(/could not post it .*not_in_channel.*\/invite/);
+  });
+
+  it('a job past its reply window is not brewed, and the requester is told privately', async () => {
+    const s = await startStack({ cooldownSeconds: 0 });
+    const before = slack.calls.length;
+    const url = slack.responseUrl();
+    slack.expireResponseUrl(url);
+    const jobId = `slack-${triggerId()}`;
+    await s.queue.enqueue(jobId, {
+      v: 1,
+      kind: 'mood',
+      mood: 'late night drive',
+      size: 5,
+      userId: 'U0ERIN',
+      groupId: 'T0FAKE',
+      requestedAt: Date.now() - 31 * 60_000,
+      target: {
+        platform: 'slack',
+        responseUrl: url,
+        teamId: 'T0FAKE',
+        channelId: 'C0MUSIC',
+        userId: 'U0ERIN',
+        ephemeral: false,
+      },
+    });
+    expect(await s.finished(jobId)).toEqual({ status: 'expired' });
+    const told = slack.calls.slice(before).filter((c) => c.method.startsWith('chat.'));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({
+      method: 'chat.postEphemeral',
+      body: { channel: 'C0MUSIC', user: 'U0ERIN', text: expect.stringMatching(/too busy .* in time/) },
+    });
   });
 });

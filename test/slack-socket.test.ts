@@ -13,6 +13,7 @@ import { MoodJobData, QUEUES } from '../workers/jobs.ts';
 import { createDeliveryGuard, createRequestLimits } from '../workers/limits.ts';
 import { createMoodQueue, type MoodQueue } from '../workers/mood-queue.ts';
 import { createPlaylistContexts, type PlaylistContexts } from '../workers/playlist-context.ts';
+import { redisKeys } from '../workers/redis-keys.ts';
 import { type FakeSlack, startFakeSlack } from './fakes/slack-server.ts';
 import { dropPrefix, REDIS_URL, testPrefix } from './support/redis.ts';
 import { blockActionPayload, triggerId } from './support/slack.ts';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   queue = createMoodQueue(redis, { attempts: 2, prefix });
   jobs = new Queue(QUEUES.mood, { connection: redis, prefix });
-  contexts = createPlaylistContexts(redis);
+  contexts = createPlaylistContexts(redis, redisKeys(prefix));
   app = await createSlackApp(
     // No signing secret: Socket Mode has no HTTP requests to verify; the app token authenticates the socket.
     { mode: 'socket', botToken: BOT_TOKEN, signingSecret: '', appToken: APP_TOKEN, apiUrl: slack.apiUrl },
@@ -43,10 +44,10 @@ beforeAll(async () => {
       limits: createRequestLimits(redis, {
         cooldownSeconds: 30,
         groupHourlyCap: 100,
-        keyPrefix: `${prefix}:limit`,
+        keys: redisKeys(prefix),
       }),
       contexts,
-      deliveries: createDeliveryGuard(redis, `${prefix}:delivery`),
+      deliveries: createDeliveryGuard(redis, redisKeys(prefix)),
       log: pino({ level: 'silent' }),
     },
   );

@@ -63,7 +63,12 @@ export type MoodJobData = z.infer<typeof MoodJobData>;
 export type MoodJobResult =
   | { status: 'delivered'; playlistId: string; tracks: number; totalMs: number }
   | { status: 'failed'; code: string }
-  | { status: 'expired' };
+  /** Past the reply window: not attempted; the requester was told if the platform still allowed it. */
+  | { status: 'expired' }
+  /** The platform refused the playlist for good (an expired token, a channel closed to the bot). */
+  | { status: 'undelivered'; reason: string }
+  /** An earlier attempt died or timed out mid-post; posting again would risk a second public message. */
+  | { status: 'unconfirmed' };
 
 /** A retried delivery of the same interaction maps to the same job id, so it is not a second playlist. */
 export function moodJobId(target: ReplyTarget, interactionKey: string): string {

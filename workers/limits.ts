@@ -4,30 +4,53 @@
  */
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RedisKeys } from './redis-keys.ts';
 
 export type LimitVerdict = { ok: true } | { ok: false; scope: 'user' | 'group'; retryAfterSeconds: number };
 
-export interface RequestLimits {
-  consume(request: { platform: string; userId: string; groupId: string | null }): Promise<LimitVerdict>;
+/** A typed `/mood`, or a press of a playlist's "Another take" / "More like this" button. */
+export type RequestOrigin = 'command' | 'button';
+
+export interface LimitedRequest {
+  readonly platform: string;
+  readonly userId: string;
+  readonly groupId: string | null;
+  readonly origin: RequestOrigin;
 }
+
+export interface RequestLimits {
+  consume(request: LimitedRequest): Promise<LimitVerdict>;
+}
+
+/**
+ * Button presses per user within one cooldown window. A button follows a playlist the user just got, so
+ * charging it to the command cooldown refused "Another take" right after every playlist; it has a budget of
+ * its own, looser than the one command per window, and a typed `/mood` does not spend it. Both still count
+ * against the group's hourly cap, which bounds what a server or workspace costs.
+ */
+export const BUTTON_PRESSES_PER_COOLDOWN = 3;
 
 export function createRequestLimits(
   redis: Redis,
-  options: { cooldownSeconds: number; groupHourlyCap: number; keyPrefix?: string },
+  options: { cooldownSeconds: number; groupHourlyCap: number; keys: RedisKeys },
 ): RequestLimits {
-  const prefix = options.keyPrefix ?? 'sonic-mood:limit';
-  const perUser =
+  const { keys } = options;
+  const perUser = (budget: 'user' | 'button', points: number) =>
     options.cooldownSeconds > 0
       ? new RateLimiterRedis({
           storeClient: redis,
-          keyPrefix: `${prefix}:user`,
-          points: 1,
+          keyPrefix: keys.limit(budget),
+          points,
           duration: options.cooldownSeconds,
         })
       : undefined;
+  const perOrigin: Record<RequestOrigin, RateLimiterRedis | undefined> = {
+    command: perUser('user', 1),
+    button: perUser('button', BUTTON_PRESSES_PER_COOLDOWN),
+  };
   const perGroup = new RateLimiterRedis({
     storeClient: redis,
-    keyPrefix: `${prefix}:group`,
+    keyPrefix: keys.limit('group'),
     points: options.groupHourlyCap,
     duration: 3600,
   });
@@ -45,8 +68,8 @@ export function createRequestLimits(
   };
 
   return {
-    async consume({ platform, userId, groupId }) {
-      const userWait = await attempt(perUser, `${platform}:${userId}`);
+    async consume({ platform, userId, groupId, origin }) {
+      const userWait = await attempt(perOrigin[origin], `${platform}:${userId}`);
       if (userWait !== undefined) return { ok: false, scope: 'user', retryAfterSeconds: userWait };
       if (groupId) {
         const groupWait = await attempt(perGroup, `${platform}:${groupId}`);
@@ -65,11 +88,11 @@ export interface DeliveryGuard {
   claim(platform: string, interactionKey: string): Promise<boolean>;
 }
 
-export function createDeliveryGuard(redis: Redis, keyPrefix = 'sonic-mood:delivery'): DeliveryGuard {
+export function createDeliveryGuard(redis: Redis, keys: RedisKeys): DeliveryGuard {
   return {
     async claim(platform, interactionKey) {
       // An hour outlives every redelivery window (Discord tokens last 15 min, Slack retries within minutes).
-      const set = await redis.set(`${keyPrefix}:${platform}:${interactionKey}`, '1', 'EX', 3600, 'NX');
+      const set = await redis.set(keys.delivery(platform, interactionKey), '1', 'EX', 3600, 'NX');
       return set === 'OK';
     },
   };

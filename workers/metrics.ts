@@ -16,7 +16,7 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry });
   const jobs = new Counter({
     name: 'sonic_mood_jobs_total',
-    help: 'Jobs finished, by queue and outcome (delivered, failed, expired, error)',
+    help: 'Jobs finished, by queue and outcome (delivered, failed, expired, undelivered, unconfirmed, error)',
     labelNames: ['queue', 'status'],
     registers: [registry],
   });

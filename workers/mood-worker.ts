@@ -2,6 +2,10 @@
  * The `mood` queue's consumer: validates the job, runs the recommendation core and answers through the
  * platform's responder. Retryable failures (a model hiccup) are retried with backoff; the last attempt and
  * every permanent failure end in one friendly message to the user, never a stack trace.
+ *
+ * BullMQ runs a job at least once, so the reply is recorded around the post (reply-records.ts): a job that runs
+ * again after its playlist was posted does not post it again, and one whose earlier post may have landed
+ * (a timeout, a worker killed mid-post) does not post a second public message.
  */
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -11,7 +15,9 @@ import type { Recommender } from '../core/recommend.ts';
 import { MoodJobData, type MoodJobResult, QUEUES } from './jobs.ts';
 import type { Metrics } from './metrics.ts';
 import type { PlaylistContexts } from './playlist-context.ts';
-import type { Responder, Responders } from './responder.ts';
+import { DEFAULT_QUEUE_PREFIX, redisKeys } from './redis-keys.ts';
+import { createReplyRecords, type DeliveredResult } from './reply-records.ts';
+import { ReplyRefused, type Responder, type Responders } from './responder.ts';
 
 export interface MoodWorkerOptions {
   readonly connection: Redis;
@@ -25,8 +31,23 @@ export interface MoodWorkerOptions {
   readonly metrics?: Metrics;
 }
 
+/** What a requester whose job waited past its reply window is told, where the platform still lets us. */
+export const EXPIRED_MESSAGE =
+  'Sorry, Sonic Mood was too busy to brew your playlist in time. Please ask again with /mood.';
+
 export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, MoodJobResult> {
   const { recommender, responders, contexts, log } = options;
+  const replies = createReplyRecords(options.connection, redisKeys(options.prefix ?? DEFAULT_QUEUE_PREFIX));
+
+  /** A failure or expiry notice is best effort: when the platform refuses it for good, nobody is left to tell. */
+  const notify = async (send: () => Promise<void>, jobLog: Logger) => {
+    try {
+      await send();
+    } catch (error) {
+      if (!(error instanceof ReplyRefused && error.permanent)) throw error;
+      jobLog.info({ reason: error.message }, 'notice could not be delivered');
+    }
+  };
 
   const process = async (job: Job<unknown, MoodJobResult>): Promise<MoodJobResult> => {
     const jobLog = log.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
@@ -37,11 +58,26 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
       throw new UnrecoverableError('malformed mood job');
     }
     const data = parsed.data;
+    const jobId = job.id ?? '';
     const responder = responders[data.target.platform] as Responder | undefined;
     if (!responder) throw new UnrecoverableError(`no responder for ${data.target.platform}`);
+
+    const earlier = await replies.read(jobId);
+    if (earlier?.state === 'posted') {
+      jobLog.info('playlist already posted by an earlier attempt; not posted again');
+      return earlier.result;
+    }
     if (Date.now() > responder.deadline(data.target, data.requestedAt)) {
       jobLog.info({ platform: data.target.platform }, 'reply window closed; job not attempted');
+      await notify(() => responder.fail(data.target, EXPIRED_MESSAGE), jobLog);
       return { status: 'expired' };
+    }
+    if (earlier?.state === 'posting' && responder.repostDuplicates?.(data.target)) {
+      jobLog.warn(
+        { postingSince: earlier.since },
+        'an earlier attempt may have posted this playlist; not posting a second one',
+      );
+      return { status: 'unconfirmed' };
     }
 
     let playlist: Awaited<ReturnType<Recommender['recommend']>>;
@@ -61,7 +97,7 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
         'recommendation failed',
       );
       if (retryable && attemptsLeft) throw error;
-      await responder.fail(data.target, userMessage(error));
+      await notify(() => responder.fail(data.target, userMessage(error)), jobLog);
       return { status: 'failed', code: isMoodError(error) ? error.code : 'Unexpected' };
     }
 
@@ -71,16 +107,27 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
       songIds: [...(data.excludeSongIds ?? []), ...playlist.tracks.map((t) => t.songId)].slice(-400),
       ephemeral: data.target.ephemeral,
     });
-    // Delivery edits the one deferred reply, so a retry after a crash replaces it rather than adding one.
-    await responder.deliver(data.target, { playlist, playlistId });
-    options.metrics?.stageTimings(playlist.timings);
-    jobLog.info({ tracks: playlist.tracks.length, timings: playlist.timings }, 'playlist delivered');
-    return {
+    await replies.posting(jobId);
+    try {
+      await responder.deliver(data.target, { playlist, playlistId });
+    } catch (error) {
+      // Anything but a refusal leaves the record at `posting`: the post may have landed.
+      if (!(error instanceof ReplyRefused)) throw error;
+      await replies.forget(jobId);
+      if (!error.permanent) throw error;
+      jobLog.warn({ reason: error.message }, 'playlist could not be delivered');
+      return { status: 'undelivered', reason: error.message };
+    }
+    const result: DeliveredResult = {
       status: 'delivered',
       playlistId,
       tracks: playlist.tracks.length,
       totalMs: playlist.timings.total ?? 0,
     };
+    await replies.posted(jobId, result);
+    options.metrics?.stageTimings(playlist.timings);
+    jobLog.info({ tracks: playlist.tracks.length, timings: playlist.timings }, 'playlist delivered');
+    return result;
   };
 
   const measured = async (job: Job<unknown, MoodJobResult>) => {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { DEFAULT_QUEUE_PREFIX, type RedisKeys, redisKeys } from './redis-keys.ts';
 
 const PlaylistContext = z.object({
   mood: z.string(),
@@ -15,14 +16,21 @@ const PlaylistContext = z.object({
 export type PlaylistContext = z.infer<typeof PlaylistContext>;
 
 const TTL_SECONDS = 24 * 3600;
-const key = (id: string) => `sonic-mood:playlist:${id}`;
 
 export interface PlaylistContexts {
   save(context: PlaylistContext): Promise<string>;
   load(id: string): Promise<PlaylistContext | undefined>;
 }
 
-export function createPlaylistContexts(redis: Redis): PlaylistContexts {
+/**
+ * `keys` says which deployment the contexts belong to; every process of one deployment must pass the same.
+ * (Its default is the default QUEUE_PREFIX's, for the benchmarks that predate it.)
+ */
+export function createPlaylistContexts(
+  redis: Redis,
+  keys: RedisKeys = redisKeys(DEFAULT_QUEUE_PREFIX),
+): PlaylistContexts {
+  const key = (id: string) => keys.playlist(id);
   return {
     async save(context) {
       const id = randomBytes(9).toString('base64url');

@@ -9,6 +9,7 @@ import {
   ReindexJobData as ReindexJobSchema,
 } from './jobs.ts';
 import { quietConnectionErrors } from './redis.ts';
+import { redisKeys } from './redis-keys.ts';
 
 export interface ReindexStatus {
   readonly state: 'idle' | 'waiting' | 'running';
@@ -25,7 +26,7 @@ export interface ReindexQueue {
   close(): Promise<void>;
 }
 
-export const cancelKey = (prefix: string) => `${prefix}:reindex:cancel`;
+export const cancelKey = (prefix: string) => redisKeys(prefix).reindexCancel();
 
 export function createReindexQueue(connection: Redis, prefix: string): ReindexQueue {
   const queue = quietConnectionErrors(

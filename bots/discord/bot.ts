@@ -9,6 +9,7 @@ import {
   type Client,
   type Interaction,
   MessageFlags,
+  type RepliableInteraction,
 } from 'discord.js';
 import type { Logger } from 'pino';
 import { moodProblem, parseMood } from '../../core/mood-text.ts';
@@ -18,6 +19,8 @@ import type { MoodQueue } from '../../workers/mood-queue.ts';
 import { followUpRequest, type PlaylistContexts } from '../../workers/playlist-context.ts';
 import { type AdminDeps, onAdmin } from './admin.ts';
 import { MOOD_SIZE, parseButtonId } from './commands.ts';
+import { replyPrivately } from './private-reply.ts';
+import { failureMessage } from './render.ts';
 
 export interface DiscordBotDeps {
   readonly queue: MoodQueue;
@@ -39,18 +42,32 @@ export const MESSAGES = {
     `This server has used its playlists for this hour. Try again in ${Math.ceil(s / 60)} min.`,
   busy: 'Sonic Mood is busy right now and could not take your request. Please try again in a minute.',
   stale: 'That playlist is too old for this button. Run /mood again!',
+  unknownButton: 'This button is no longer supported. Run /mood for a fresh playlist!',
+  unknownCommand: 'Sonic Mood no longer has that command. Try /mood!',
+  admin: 'Admin commands are not available in this deployment.',
 } as const;
 
 export function attachDiscordBot(client: Client, deps: DiscordBotDeps): void {
   client.on('interactionCreate', (interaction) => {
-    handleInteraction(interaction, deps).catch((error: unknown) => {
+    handleInteraction(interaction, deps).catch(async (error: unknown) => {
       deps.log.error({ interactionId: interaction.id, err: String(error) }, 'interaction handling failed');
+      await lastWord(interaction, deps).catch(() => {});
     });
   });
 }
 
+/**
+ * Discord shows "This interaction failed" for any interaction without an initial response within 3 seconds, so
+ * every one gets an answer: commands and buttons Sonic Mood does not know (an old custom_id format, another
+ * app's, a retired command) a private note, autocomplete an empty list.
+ */
 export async function handleInteraction(interaction: Interaction, deps: DiscordBotDeps): Promise<void> {
-  if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+  if (interaction.isAutocomplete()) {
+    // No option of ours autocompletes: an empty list closes the picker instead of an error.
+    await interaction.respond([]);
+    return;
+  }
+  if (!interaction.isRepliable()) return;
   // Without Redis nothing can be claimed or queued: carry on, so the enqueue below tells the user "try again".
   const first = await deps.deliveries.claim('discord', interaction.id).catch((error: unknown) => {
     deps.log.warn({ interactionId: interaction.id, err: String(error) }, 'delivery claim failed');
@@ -62,10 +79,38 @@ export async function handleInteraction(interaction: Interaction, deps: DiscordB
   }
   if (interaction.isChatInputCommand() && interaction.commandName === 'mood')
     return onMood(interaction, deps);
-  if (interaction.isChatInputCommand() && interaction.commandName === 'mood-admin' && deps.admin) {
+  if (interaction.isChatInputCommand() && interaction.commandName === 'mood-admin') {
+    if (!deps.admin) return privateNote(interaction, MESSAGES.admin);
     return onAdmin(interaction, { ...deps.admin, log: deps.log });
   }
   if (interaction.isButton()) return onButton(interaction, deps);
+  deps.log.info({ interactionId: interaction.id, type: interaction.type }, 'unknown interaction answered');
+  await privateNote(interaction, MESSAGES.unknownCommand);
+}
+
+function privateNote(interaction: RepliableInteraction, content: string): Promise<void> {
+  return interaction
+    .reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
+    .then(() => undefined);
+}
+
+/** After an unexpected error: whatever state the interaction is in, the requester hears something, privately. */
+async function lastWord(interaction: Interaction, deps: DiscordBotDeps): Promise<void> {
+  if (!interaction.isRepliable()) return;
+  if (!interaction.replied && !interaction.deferred) return privateNote(interaction, MESSAGES.busy);
+  if (interaction.deferred && !interaction.replied) {
+    await replyPrivately(
+      interaction.client.rest,
+      {
+        applicationId: interaction.applicationId,
+        token: interaction.token,
+        ephemeral: interaction.ephemeral === true,
+      },
+      failureMessage(MESSAGES.busy),
+    );
+    return;
+  }
+  deps.log.info({ interactionId: interaction.id }, 'interaction already answered');
 }
 
 async function onMood(interaction: ChatInputCommandInteraction, deps: DiscordBotDeps): Promise<void> {
@@ -89,7 +134,10 @@ async function onMood(interaction: ChatInputCommandInteraction, deps: DiscordBot
 
 async function onButton(interaction: ButtonInteraction, deps: DiscordBotDeps): Promise<void> {
   const button = parseButtonId(interaction.customId);
-  if (!button) return;
+  if (!button) {
+    deps.log.info({ interactionId: interaction.id }, 'unknown button answered');
+    return privateNote(interaction, MESSAGES.unknownButton);
+  }
   let context: Awaited<ReturnType<PlaylistContexts['load']>>;
   try {
     context = await deps.contexts.load(button.playlistId);
@@ -121,7 +169,12 @@ async function enqueue(
   const log = deps.log.child({ interactionId: interaction.id, kind: request.kind });
   const groupId = interaction.guildId;
   const verdict = await deps.limits
-    .consume({ platform: 'discord', userId: interaction.user.id, groupId })
+    .consume({
+      platform: 'discord',
+      userId: interaction.user.id,
+      groupId,
+      origin: interaction.isButton() ? 'button' : 'command',
+    })
     .catch((error: unknown) => {
       // Limits are a courtesy: if Redis cannot count, the enqueue below will say whether Redis is there at all.
       log.warn({ err: String(error) }, 'rate limit check failed');
@@ -163,8 +216,13 @@ async function enqueue(
     log.info({ outcome }, 'mood request queued');
   } catch (error) {
     log.error({ err: String(error) }, 'enqueue failed');
-    // Should Redis have taken the job and only its reply been lost, the playlist edits this same reply later.
-    await interaction.editReply({ content: MESSAGES.busy, allowedMentions: NO_MENTIONS }).catch(() => {});
+    // For the requester only, as every failure. (Should Redis have taken the job and only its reply been
+    // lost, the worker finds the placeholder deleted and posts nothing: no playlist after "try again".)
+    await replyPrivately(
+      interaction.client.rest,
+      { applicationId: interaction.applicationId, token: interaction.token, ephemeral },
+      failureMessage(MESSAGES.busy),
+    ).catch(() => {});
   }
 }
 

@@ -12,8 +12,10 @@ import {
   escapeMarkdown,
   type RESTPatchAPIWebhookWithTokenMessageJSONBody,
 } from 'discord.js';
+import { isSpotifySearchUrl, spotifySearchUrl } from '../../core/spotify/search-url.ts';
 import type { Playlist, Track } from '../../core/types.ts';
 import { buttonId } from './commands.ts';
+import type { PrivateMessage } from './private-reply.ts';
 
 /** https://discord.com/developers/docs/resources/message#embed-object-embed-limits */
 export const EMBED_LIMITS = { title: 256, description: 4096, footer: 2048, total: 6000 } as const;
@@ -40,17 +42,58 @@ function trackLine(track: Track, index: number, withWhy: boolean): string {
   return withWhy && track.why ? `${line}\n-# ${escapeText(track.why, 80)}` : line;
 }
 
+/** Name and artist lengths a compact line tries, longest first. */
+const COMPACT_CUTS: readonly (readonly [number, number])[] = [
+  [60, 40],
+  [40, 28],
+  [28, 18],
+  [18, 12],
+  [10, 8],
+];
+
+/**
+ * A track line within `budget` characters: the name and artist cut shorter until it fits. A search link is
+ * rebuilt from the cut name and artist (it finds the same song, and its encoded query is often most of the
+ * line); a track link is kept as it is. The shortest try is returned even when it does not fit.
+ */
+function compactLine(track: Track, index: number, budget: number): string {
+  let line = '';
+  for (const [nameMax, artistMax] of COMPACT_CUTS) {
+    const name = [...track.name].slice(0, nameMax).join('');
+    const artist = [...(track.artist ?? 'unknown artist')].slice(0, artistMax).join('');
+    const url = isSpotifySearchUrl(track.spotifyUrl)
+      ? spotifySearchUrl(name, track.artist === null ? null : artist)
+      : track.spotifyUrl;
+    line =
+      `**${index + 1}.** [${escapeText(track.name, nameMax)}](${linkTarget(url)}) — ` +
+      escapeText(track.artist ?? 'unknown artist', artistMax);
+    if (line.length <= budget) return line;
+  }
+  return line;
+}
+
 export function playlistEmbed(playlist: Playlist): APIEmbed {
   const title = escapeText(playlist.title, 200).slice(0, EMBED_LIMITS.title);
   const header = `*${escapeText(`for “${playlist.mood}”`, 230)}*\n\n`;
   const footer =
     `${playlist.tracks.length} songs · ${playlist.timings.total ?? 0} ms · ` +
     `${playlist.providers.embedder} · ${playlist.providers.writer} · ${playlist.providers.links}`;
-  // The description and total limits bound the list: reasons go first, then whole tracks, never half a link.
+  // The description and total limits bound the list. Every requested track should show: reasons go first,
+  // then lines get shorter (an even share of the budget each); only a list that still cannot fit ends with
+  // "…and N more", and never with half a link.
   const budget =
     Math.min(EMBED_LIMITS.description, EMBED_LIMITS.total - title.length - footer.length) - header.length;
-  let lines = playlist.tracks.map((t, i) => trackLine(t, i, true));
-  if (lines.join('\n').length > budget) lines = playlist.tracks.map((t, i) => trackLine(t, i, false));
+  const tracks = playlist.tracks;
+  const fits = (candidate: string[]) => candidate.join('\n').length <= budget;
+  let lines = tracks.map((t, i) => trackLine(t, i, true));
+  if (!fits(lines)) lines = tracks.map((t, i) => trackLine(t, i, false));
+  if (!fits(lines)) {
+    const share = Math.floor((budget - (tracks.length - 1)) / Math.max(1, tracks.length));
+    lines = lines.map((line, i) => {
+      const track = tracks[i];
+      return line.length <= share || !track ? line : compactLine(track, i, share);
+    });
+  }
   let shown = lines.length;
   const more = () => (shown < lines.length ? `\n…and ${lines.length - shown} more` : '');
   while (shown > 0 && lines.slice(0, shown).join('\n').length + more().length > budget) shown--;
@@ -96,6 +139,7 @@ export function playlistMessage(
   };
 }
 
-export function failureMessage(message: string): RESTPatchAPIWebhookWithTokenMessageJSONBody {
-  return { content: message, embeds: [], components: [], allowed_mentions: { parse: [] } };
+/** A failure is for the requester only (private-reply.ts sends it); it pings nobody. */
+export function failureMessage(message: string): PrivateMessage {
+  return { content: message, allowed_mentions: { parse: [] } };
 }

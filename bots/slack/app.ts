@@ -16,17 +16,19 @@ import type {
   SlackActionMiddlewareArgs,
   SlackCommandMiddlewareArgs,
 } from '@slack/bolt';
-import { App } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { type MoodJobData, moodJobId } from '../../workers/jobs.ts';
-import type { DeliveryGuard, RequestLimits } from '../../workers/limits.ts';
+import type { DeliveryGuard, RequestLimits, RequestOrigin } from '../../workers/limits.ts';
 import type { MoodQueue } from '../../workers/mood-queue.ts';
 import { followUpRequest, type PlaylistContexts } from '../../workers/playlist-context.ts';
 import { createSlackAdmin, type SlackAdminDeps } from './admin.ts';
 import { ACTION_ID_PATTERN, HELP, parseButton, parseMoodCommand } from './commands.ts';
+import { decodeSlackEntities } from './entities.ts';
 import { slackLogger } from './log.ts';
 import { mrkdwnText } from './render.ts';
+import { rejectUntimelyRequests } from './request-age.ts';
 
 export interface SlackBotDeps {
   readonly queue: MoodQueue;
@@ -87,7 +89,8 @@ const triggerId = z.string().regex(/^[\w.-]{1,200}$/);
 
 /** The fields of Slack's slash command payload this adapter relies on. */
 const CommandPayload = z.object({
-  text: z.string().max(8000),
+  // Slack sends `&`, `<` and `>` as entities: decoded here, once, so nothing downstream escapes them twice.
+  text: z.string().max(8000).transform(decodeSlackEntities),
   user_id: slackId,
   team_id: slackId,
   channel_id: slackId,
@@ -140,24 +143,27 @@ export async function createSlackApp(settings: SlackAppSettings, deps: SlackBotD
   const app =
     settings.mode === 'socket'
       ? new App({ ...common, socketMode: true, appToken: settings.appToken })
-      : new App({
-          ...common,
-          signingSecret: settings.signingSecret,
-          signatureVerification: true,
-          endpoints: EVENTS_PATH,
-          port: settings.port,
-          customRoutes: (settings.routes ?? []).map(({ path, handler }) => ({
-            path,
-            method: 'GET',
-            handler,
-          })),
-          // Answer Slack as soon as ack() runs; enqueueing happens after, outside the 3-second window.
-          processBeforeResponse: false,
-        });
+      : new App({ ...common, receiver: httpReceiver(settings, common.logger) });
   attachSlackBot(app, deps);
   // auth.test with the bot token: a wrong or revoked token fails here, at start-up, not on the first command.
   await app.init();
   return app;
+}
+
+/** HTTP mode's receiver: Bolt's, with signature verification on and Slack's timestamp window in front. */
+function httpReceiver(settings: SlackAppSettings, logger: ReturnType<typeof slackLogger>): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    signingSecret: settings.signingSecret,
+    signatureVerification: true,
+    endpoints: EVENTS_PATH,
+    port: settings.port,
+    customRoutes: (settings.routes ?? []).map(({ path, handler }) => ({ path, method: 'GET', handler })),
+    // Answer Slack as soon as ack() runs; enqueueing happens after, outside the 3-second window.
+    processBeforeResponse: false,
+    logger,
+  });
+  receiver.requestListener = rejectUntimelyRequests(receiver.requestListener, EVENTS_PATH);
+  return receiver;
 }
 
 export function attachSlackBot(app: App, deps: SlackBotDeps): void {
@@ -216,7 +222,7 @@ async function onMood(
     retryNum: context.retryNum ?? 0,
     receivedAt: Date.now(),
   };
-  const refusal = await refusalFor(delivery, deps);
+  const refusal = await refusalFor(delivery, 'command', deps);
   if (refusal) return ack(ephemeral(refusal));
   await ack(ephemeral(MESSAGES.brewing(parsed.mood)));
   await enqueue(delivery, parsed.ephemeral, { kind: 'mood', mood: parsed.mood, size: parsed.size }, deps, {
@@ -263,7 +269,7 @@ async function onButton(
     retryNum: context.retryNum ?? 0,
     receivedAt: Date.now(),
   };
-  const refusal = await refusalFor(delivery, deps);
+  const refusal = await refusalFor(delivery, 'button', deps);
   if (refusal) {
     await respond(note(refusal));
     return;
@@ -279,11 +285,20 @@ async function onButton(
  * It is not dropped either: the first delivery may have died before enqueueing, and the job id (from the
  * same trigger_id) already makes a second enqueue of a stored job a no-op.
  */
-async function refusalFor(delivery: Delivery, deps: SlackBotDeps): Promise<string | undefined> {
+async function refusalFor(
+  delivery: Delivery,
+  origin: RequestOrigin,
+  deps: SlackBotDeps,
+): Promise<string | undefined> {
   const first = await deps.deliveries.claim('slack', delivery.triggerId).catch(() => true);
   if (!first) return undefined;
   const verdict = await deps.limits
-    .consume({ platform: 'slack', userId: `${delivery.teamId}-${delivery.userId}`, groupId: delivery.teamId })
+    .consume({
+      platform: 'slack',
+      userId: `${delivery.teamId}-${delivery.userId}`,
+      groupId: delivery.teamId,
+      origin,
+    })
     .catch((error: unknown) => {
       // Limits are a courtesy: if Redis cannot count, the enqueue will say whether Redis is there at all.
       deps.log.warn({ err: String(error) }, 'rate limit check failed');

@@ -1,12 +1,13 @@
 /**
  * Answers a `/mood` job on Slack. The command's `response_url` needs no token and can post ephemerally, so it
  * goes first; when Slack says it is spent or expired (30 minutes, 5 uses), or it is not a Slack URL at all,
- * the bot token posts instead (`chat.postMessage`, or `chat.postEphemeral` for a private playlist).
+ * the bot token posts instead (`chat.postMessage`, or `chat.postEphemeral` for a private playlist). A reply
+ * Slack refuses both ways is not delivered, and the requester hears why in a direct message.
  */
 import { webApi } from '@slack/bolt';
 import type { z } from 'zod';
 import type { SlackTarget } from '../../workers/jobs.ts';
-import type { Responder } from '../../workers/responder.ts';
+import { ReplyRefused, type Responder } from '../../workers/responder.ts';
 import { failureMessage, playlistMessage, type SlackMessage } from './render.ts';
 
 type Target = z.infer<typeof SlackTarget>;
@@ -36,11 +37,19 @@ export interface SlackResponderOptions {
 export const isHooksSlackUrl = (url: URL): boolean =>
   url.protocol === 'https:' && url.hostname === 'hooks.slack.com';
 
-class ResponseUrlError extends Error {
-  constructor(readonly status: number) {
-    super(`response_url answered HTTP ${status}`);
-    this.name = 'ResponseUrlError';
-  }
+/** What the requester is told in a direct message when Slack will not take the reply in the channel. */
+export const UNDELIVERED = {
+  playlist: (reason: string) =>
+    `I brewed your playlist but could not post it in that conversation (Slack said \`${reason}\`). ` +
+    'Invite me there with `/invite @Sonic Mood`, or ask again with `private` at the end.',
+} as const;
+
+/** Errors a `fetch` raises before anything reached the other side: nothing can have been posted. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function notSent(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === 'string' && NOT_SENT.has(cause.code);
 }
 
 export function createSlackResponder(options: SlackResponderOptions): Responder<Target> {
@@ -53,7 +62,10 @@ export function createSlackResponder(options: SlackResponderOptions): Responder<
     ephemeral: target.ephemeral,
   });
 
-  /** True when posted; false when the URL is spent or not Slack's, so the bot token should post. */
+  /**
+   * True when posted; false when the URL is spent or not Slack's, so the bot token should post. Rejects with
+   * ReplyRefused when Slack answered with an error; a timeout rejects as it is (the post may have landed).
+   */
   const viaResponseUrl = async (
     target: Target,
     message: SlackMessage,
@@ -63,19 +75,25 @@ export function createSlackResponder(options: SlackResponderOptions): Responder<
       log.warn(where(target), 'response_url is not a Slack URL; answering with the bot token');
       return false;
     }
-    const response = await fetch(target.responseUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({
-        ...message,
-        response_type: ephemeral ? 'ephemeral' : 'in_channel',
-        // A private answer replaces the message it answers ("brewing…", or the private playlist whose button
-        // was pressed). Slack cannot turn an ephemeral message into a channel message, so a public playlist is
-        // a new message and the requester's "brewing…" note stays with them only.
-        replace_original: target.ephemeral,
-      }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    let response: Response;
+    try {
+      response = await fetch(target.responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({
+          ...message,
+          response_type: ephemeral ? 'ephemeral' : 'in_channel',
+          // A private answer replaces the message it answers ("brewing…", or the private playlist whose button
+          // was pressed). Slack cannot turn an ephemeral message into a channel message, so a public playlist
+          // is a new message and the requester's "brewing…" note stays with them only.
+          replace_original: target.ephemeral,
+        }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      if (notSent(error)) throw new ReplyRefused('response_url unreachable', false, { cause: error });
+      throw error;
+    }
     const reason = (await response.text()).trim().slice(0, 100);
     if (response.ok) return true;
     if (response.status === 404 || response.status === 410 || SPENT.test(reason)) {
@@ -84,31 +102,55 @@ export function createSlackResponder(options: SlackResponderOptions): Responder<
     }
     // 429 and 5xx are worth the job's retry; a 400 (e.g. invalid_blocks) is a bug the logs must show.
     log.warn({ ...where(target), status: response.status, reason }, 'response_url refused the message');
-    throw new ResponseUrlError(response.status);
+    throw new ReplyRefused(`response_url answered HTTP ${response.status}`, false);
   };
 
-  const viaBotToken = async (target: Target, message: SlackMessage, ephemeral: boolean): Promise<void> => {
+  /** Posts with the bot token; resolves with Slack's error code when Slack refused (not_in_channel…). */
+  const viaBotToken = async (
+    target: Target,
+    message: SlackMessage,
+    ephemeral: boolean,
+  ): Promise<string | undefined> => {
     try {
       if (ephemeral) {
         await client.chat.postEphemeral({ channel: target.channelId, user: target.userId, ...message });
       } else {
         await client.chat.postMessage({ channel: target.channelId, unfurl_links: false, ...message });
       }
+      return undefined;
     } catch (error) {
-      // not_in_channel, channel_not_found, invalid_auth…: a retry cannot fix these, so the reply is dropped.
-      if (error instanceof webApi.WebAPIPlatformError) {
-        log.warn(
-          { ...where(target), error: error.data.error },
-          'Slack refused the fallback post; reply dropped',
-        );
-        return;
-      }
+      if (error instanceof webApi.WebAPIPlatformError) return error.data.error;
       throw error;
     }
   };
 
-  const post = async (target: Target, message: SlackMessage, ephemeral: boolean) => {
-    if (!(await viaResponseUrl(target, message, ephemeral))) await viaBotToken(target, message, ephemeral);
+  /** A direct message from the app (a user id as the channel: the app's Messages tab), best effort. */
+  const tellInPrivate = async (target: Target, text: string) => {
+    try {
+      await client.chat.postMessage({ channel: target.userId, text, unfurl_links: false });
+    } catch (error) {
+      const code = error instanceof webApi.WebAPIPlatformError ? error.data.error : String(error);
+      log.warn({ ...where(target), error: code }, 'the requester could not be told either');
+    }
+  };
+
+  /**
+   * The response_url, else the bot token. When Slack refuses both, the requester gets the `notice` for Slack's
+   * reason in a direct message, and the reply is a refusal for good: a retry cannot let the bot in.
+   */
+  const post = async (
+    target: Target,
+    message: SlackMessage,
+    ephemeral: boolean,
+    notice: (reason: string) => string,
+  ) => {
+    if (await viaResponseUrl(target, message, ephemeral)) return;
+    const refused = await viaBotToken(target, message, ephemeral);
+    if (refused === undefined) return;
+    // not_in_channel, channel_not_found, invalid_auth…: nothing reached the conversation.
+    log.warn({ ...where(target), error: refused }, 'Slack refused the fallback post; reply not delivered');
+    await tellInPrivate(target, notice(refused.replace(/[^\w.-]/g, '')));
+    throw new ReplyRefused(`Slack refused the post (${refused})`, true);
   };
 
   return {
@@ -119,8 +161,15 @@ export function createSlackResponder(options: SlackResponderOptions): Responder<
      */
     deadline: (_target, requestedAt) => requestedAt + RESPONSE_URL_TTL_MS,
     deliver: (target, { playlist, playlistId }) =>
-      post(target, playlistMessage(playlist, playlistId), target.ephemeral),
+      post(target, playlistMessage(playlist, playlistId), target.ephemeral, UNDELIVERED.playlist),
     // An error is news for the requester only, never for the whole channel.
-    fail: (target, message) => post(target, failureMessage(message), true),
+    fail: (target, message) => {
+      const text = failureMessage(message);
+      return post(target, text, true, () => text.text);
+    },
+    // A public playlist is a new channel message each time: `replace_original` on a command's response_url
+    // does not replace an earlier in-channel post, and chat.update needs the ts a lost answer carried. A
+    // private one replaces the original (a duplicate would be seen by the requester alone anyway).
+    repostDuplicates: (target) => !target.ephemeral,
   };
 }

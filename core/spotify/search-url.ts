@@ -3,6 +3,13 @@
 /** Keeps the link short enough for chat embeds and Block Kit buttons. */
 const MAX_QUERY_CHARS = 200;
 
+const SEARCH_PREFIX = 'https://open.spotify.com/search/';
+
+/** True for the links {@link spotifySearchUrl} makes (a renderer may rebuild them shorter). */
+export function isSpotifySearchUrl(url: string): boolean {
+  return url.startsWith(SEARCH_PREFIX);
+}
+
 /** `https://open.spotify.com/search/<name artist>`, with control characters removed and the query capped. */
 export function spotifySearchUrl(name: string, artist: string | null): string {
   const query = [name, artist ?? '']
@@ -16,5 +23,5 @@ export function spotifySearchUrl(name: string, artist: string | null): string {
     .join(' ');
   // Cut by code points so a surrogate pair is never split (encodeURIComponent throws on a lone one).
   const capped = Array.from(query).slice(0, MAX_QUERY_CHARS).join('').trim();
-  return `https://open.spotify.com/search/${encodeURIComponent(capped)}`;
+  return `${SEARCH_PREFIX}${encodeURIComponent(capped)}`;
 }

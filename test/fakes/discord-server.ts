@@ -2,6 +2,8 @@
  * A local Discord that the real discord.js client and @discordjs/rest talk to: the gateway (HELLO, IDENTIFY,
  * READY, GUILD_CREATE, heartbeats, RESUME) and the REST endpoints an interactions bot uses (callbacks,
  * interaction webhooks, command registration), with Discord's error codes, limits and scripted failures.
+ * As on Discord, the first follow-up after a deferred response edits its "thinking…" message and keeps the
+ * deferral's visibility; once that message is deleted, a follow-up is a new message with its own flags.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -1444,6 +1446,31 @@ export async function startFakeDiscord(options: FakeDiscordOptions): Promise<Fak
     const state = webhookState(appId, token);
     if (route === 'followUp') {
       const content = parseMessageBody(parsed.body);
+      // The first follow-up after a deferred response takes the place of its "thinking…" message, with the
+      // visibility the deferral chose: an ephemeral flag on it cannot make a public deferral private.
+      const loading = state.originalId === null ? undefined : messages.get(state.originalId);
+      if (loading !== undefined && ((loading.flags ?? 0) & MessageFlags.Loading) !== 0) {
+        const edited = structuredClone(loading);
+        applyMessageBody(edited, content, parsed.files);
+        edited.flags = (edited.flags ?? 0) & ~MessageFlags.Loading;
+        if (isEmptyMessage(edited)) {
+          throw new DiscordError(
+            400,
+            RESTJSONErrorCodes.CannotSendAnEmptyMessage,
+            'Cannot send an empty message',
+          );
+        }
+        messages.set(edited.id, edited);
+        followUps.push({
+          applicationId: appId,
+          token,
+          body: JsonObject.parse(parsed.body ?? {}),
+          files: parsed.files,
+          message: structuredClone(edited),
+          at: Date.now(),
+        });
+        return { status: 200, body: edited };
+      }
       const message = newMessage({
         channelId: state.interaction.channel_id,
         type: MessageType.Default,

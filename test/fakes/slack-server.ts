@@ -2,7 +2,11 @@
  * A local Slack for the real Bolt app and Web API client: the Web API methods Sonic Mood calls (`auth.test`,
  * `chat.postMessage`, `chat.postEphemeral`, `apps.connections.open`), the Socket Mode WebSocket that
  * `apps.connections.open` points at (`hello` first, envelopes out, acks recorded), and a receiver for
- * response_urls (records each POST; can be told to answer 404 for one URL, as Slack does once it is spent).
+ * response_urls. As Slack documents, a response_url takes at most 5 posts within 30 minutes of its creation,
+ * then answers 404 `used_url` / `expired_url`; a user id as `chat.postMessage`'s channel posts to the app's
+ * direct message with that user. Failures can be scripted: a spent URL, a slow answer (the post is taken at
+ * once, the reply comes later: what a client that times out cannot tell from a lost post), a channel that
+ * refuses the bot (`not_in_channel`).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -49,6 +53,9 @@ export interface EnvelopeOptions {
   readonly timeoutMs?: number;
 }
 
+/** https://api.slack.com/interactivity/handling#message_responses */
+export const RESPONSE_URL_LIMITS = { posts: 5, ttlMs: 30 * 60_000 } as const;
+
 export interface FakeSlack {
   /** For `clientOptions.slackApiUrl`: `http://127.0.0.1:PORT/api/`. */
   readonly apiUrl: string;
@@ -61,6 +68,14 @@ export interface FakeSlack {
   responseUrl(id?: string): string;
   /** Later POSTs to this response_url get this status and body (Slack: 404 `expired_url` / `used_url`). */
   failResponseUrl(url: string, status?: number, body?: string): void;
+  /** The response_url is past its 30 minutes: later POSTs get 404 `expired_url`. */
+  expireResponseUrl(url: string): void;
+  /** The next `times` POSTs to this response_url are taken (recorded, counted) at once but answered `ms` later. */
+  slowResponseUrl(url: string, ms: number, times?: number): void;
+  /** The next `times` calls of this Web API method are carried out at once but answered `ms` later. */
+  slowApi(method: string, ms: number, times?: number): void;
+  /** Posts to this channel (`chat.postMessage`, `chat.postEphemeral`) fail with this error, e.g. `not_in_channel`. */
+  refuseChannel(channel: string, error?: string): void;
   postsTo(url: string): ResponseUrlPost[];
   /** Number of open Socket Mode connections that got their `hello`. */
   connections(): number;
@@ -100,6 +115,11 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   const responses: ResponseUrlPost[] = [];
   const socketMessages: unknown[] = [];
   const failing = new Map<string, { status: number; body: string }>();
+  /** Per response_url id: when it was made (by `responseUrl()` or first seen) and whether it expired early. */
+  const hooks = new Map<string, { createdAt: number; expired: boolean }>();
+  const slowHooks = new Map<string, { ms: number; times: number }>();
+  const slowMethods = new Map<string, { ms: number; times: number }>();
+  const refusedChannels = new Map<string, string>();
   const sockets: WebSocket[] = [];
   const pending = new Map<string, (ack: SocketAck) => void>();
   let origin = '';
@@ -130,17 +150,30 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
       case 'chat.postMessage':
       case 'chat.postEphemeral': {
         if (typeof channel !== 'string') return { ok: false, error: 'channel_not_found' };
+        const refused = refusedChannels.get(channel);
+        if (refused !== undefined) return { ok: false, error: refused };
         if (method === 'chat.postEphemeral' && typeof user !== 'string')
           return { ok: false, error: 'user_not_in_channel' };
         if (typeof text !== 'string' && !Array.isArray(blocks)) return { ok: false, error: 'no_text' };
         ts += 1;
+        // A user id as the channel is the app's direct message with that user.
+        const posted = /^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel;
         return method === 'chat.postMessage'
-          ? { ok: true, channel, ts: `${ts}.000100`, message: { text, blocks } }
+          ? { ok: true, channel: posted, ts: `${ts}.000100`, message: { text, blocks } }
           : { ok: true, message_ts: `${ts}.000100` };
       }
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** Waits before answering when the next request of this kind was scripted to be slow. */
+  async function slowDown(slow: Map<string, { ms: number; times: number }>, key: string): Promise<void> {
+    const entry = slow.get(key);
+    if (entry === undefined) return;
+    entry.times -= 1;
+    if (entry.times <= 0) slow.delete(key);
+    await new Promise((resolve) => setTimeout(resolve, entry.ms));
   }
 
   const server = createServer((req, res) => {
@@ -160,16 +193,29 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
           at: Date.now(),
         };
         calls.push(call);
-        return sendJson(res, 200, apiReply(api[1], call));
+        const reply = apiReply(api[1], call);
+        await slowDown(slowMethods, api[1]);
+        return sendJson(res, 200, reply);
       }
       const hook = /^\/response\/([\w-]+)$/.exec(url.pathname);
       if (hook?.[1] && req.method === 'POST') {
+        const id = hook[1];
         let body: unknown = raw;
         try {
           body = JSON.parse(raw);
         } catch {}
-        responses.push({ id: hook[1], headers: req.headers, body, at: Date.now() });
-        const failure = failing.get(hook[1]);
+        const uses = responses.filter((r) => r.id === id).length;
+        responses.push({ id, headers: req.headers, body, at: Date.now() });
+        const state = hooks.get(id) ?? { createdAt: Date.now(), expired: false };
+        hooks.set(id, state);
+        const failure =
+          failing.get(id) ??
+          (state.expired || Date.now() - state.createdAt > RESPONSE_URL_LIMITS.ttlMs
+            ? { status: 404, body: 'expired_url' }
+            : uses >= RESPONSE_URL_LIMITS.posts
+              ? { status: 404, body: 'used_url' }
+              : undefined);
+        await slowDown(slowHooks, id);
         res.writeHead(failure?.status ?? 200, { 'content-type': 'text/plain' });
         return res.end(failure?.body ?? 'ok');
       }
@@ -220,10 +266,26 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     calls,
     responses,
     socketMessages,
-    responseUrl: (id = randomBytes(6).toString('hex')) => `${origin}/response/${id}`,
+    responseUrl(id = randomBytes(6).toString('hex')) {
+      if (!hooks.has(id)) hooks.set(id, { createdAt: Date.now(), expired: false });
+      return `${origin}/response/${id}`;
+    },
     failResponseUrl(url, status = 404, body = 'expired_url') {
       const id = url.split('/').at(-1) ?? '';
       failing.set(id, { status, body });
+    },
+    expireResponseUrl(url) {
+      const id = url.split('/').at(-1) ?? '';
+      hooks.set(id, { createdAt: hooks.get(id)?.createdAt ?? Date.now(), expired: true });
+    },
+    slowResponseUrl(url, ms, times = 1) {
+      slowHooks.set(url.split('/').at(-1) ?? '', { ms, times });
+    },
+    slowApi(method, ms, times = 1) {
+      slowMethods.set(method, { ms, times });
+    },
+    refuseChannel(channel, error = 'not_in_channel') {
+      refusedChannels.set(channel, error);
     },
     postsTo: (url) => responses.filter((r) => r.id === url.split('/').at(-1)),
     connections: () => sockets.length,

@@ -19,6 +19,7 @@ import { createMoodQueue, type MoodQueue } from '../../workers/mood-queue.ts';
 import { createMoodWorker } from '../../workers/mood-worker.ts';
 import { createPlaylistContexts } from '../../workers/playlist-context.ts';
 import { connectRedis } from '../../workers/redis.ts';
+import { redisKeys } from '../../workers/redis-keys.ts';
 import { createReindexQueue, type ReindexQueue } from '../../workers/reindex-queue.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord-server.ts';
 import { createPostgresDatabase, type TestDatabase } from './databases.ts';
@@ -97,10 +98,10 @@ export async function startDiscordStack(options: DiscordStackOptions = {}): Prom
     limits: createRequestLimits(producer, {
       cooldownSeconds: config.queue.cooldownSeconds,
       groupHourlyCap: config.queue.groupHourlyCap,
-      keyPrefix: `${prefix}:limit`,
+      keys: redisKeys(prefix),
     }),
-    contexts: createPlaylistContexts(producer),
-    deliveries: createDeliveryGuard(producer, `${prefix}:delivery`),
+    contexts: createPlaylistContexts(producer, redisKeys(prefix)),
+    deliveries: createDeliveryGuard(producer, redisKeys(prefix)),
     admin: { reindex, operators: new Set(options.operators ?? []), refreshMs: 200 },
     log,
   });
@@ -125,7 +126,7 @@ export async function startDiscordStack(options: DiscordStackOptions = {}): Prom
         connection: consumer,
         recommender: app.recommender,
         responders: platformResponders(config, log),
-        contexts: createPlaylistContexts(consumer),
+        contexts: createPlaylistContexts(consumer, redisKeys(prefix)),
         concurrency: config.queue.concurrency,
         lockMs: config.queue.lockMs,
         log,

@@ -25,7 +25,18 @@ export function triggerId(): string {
   return `${randomInt(1e9, 1e10)}.${randomInt(1e8, 1e9)}.${randomBytes(10).toString('hex')}`;
 }
 
+/**
+ * What Slack sends for text a user typed: `&`, `<` and `>` as HTML entities (Slack's own markup, a mention
+ * picked from the menu or a link, arrives with real angle brackets). `text` in the bodies below is sent as
+ * given, so a test passes typed text through this, and Slack markup as it is.
+ * https://docs.slack.dev/messaging/formatting-message-text#escaping
+ */
+export function slackEncode(typed: string): string {
+  return typed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 export interface CommandFields {
+  /** As Slack sends it: see {@link slackEncode}. */
   readonly text: string;
   readonly responseUrl: string;
   readonly triggerId?: string;

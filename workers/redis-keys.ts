@@ -1,0 +1,36 @@
+/**
+ * Every Redis key Sonic Mood writes beside BullMQ's own, in one place. They all start with the deployment's
+ * QUEUE_PREFIX, the prefix BullMQ's keys start with too, so two deployments sharing one Redis share nothing:
+ * no playlist buttons, cooldowns, delivery claims or reply records leak from one into the other.
+ */
+
+/** QUEUE_PREFIX's default (core/config.ts), for callers built before they took a prefix. */
+export const DEFAULT_QUEUE_PREFIX = 'sonic-mood';
+
+/** The per-user and per-group budgets `limits.ts` counts. */
+export type LimitBudget = 'user' | 'button' | 'group';
+
+export interface RedisKeys {
+  readonly prefix: string;
+  /** The context a playlist's buttons need (playlist-context.ts). */
+  playlist(id: string): string;
+  /** rate-limiter-flexible's key prefix for one budget; it appends `:<key>` itself. */
+  limit(budget: LimitBudget): string;
+  /** The first delivery of an interaction claims it (limits.ts, DeliveryGuard). */
+  delivery(platform: string, interactionKey: string): string;
+  /** What became of a mood job's reply: being posted, or posted (reply-records.ts). */
+  reply(jobId: string): string;
+  /** Set to ask the running re-index to stop (reindex-queue.ts). */
+  reindexCancel(): string;
+}
+
+export function redisKeys(prefix: string): RedisKeys {
+  return {
+    prefix,
+    playlist: (id) => `${prefix}:playlist:${id}`,
+    limit: (budget) => `${prefix}:limit:${budget}`,
+    delivery: (platform, interactionKey) => `${prefix}:delivery:${platform}:${interactionKey}`,
+    reply: (jobId) => `${prefix}:reply:${jobId}`,
+    reindexCancel: () => `${prefix}:reindex:cancel`,
+  };
+}
