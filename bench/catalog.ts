@@ -21,6 +21,7 @@ import pg from 'pg';
 import { migrate } from '../db/migrate.ts';
 import { openPostgres } from '../db/postgres.ts';
 import { type ReindexOutcome, reindex } from '../db/reindex.ts';
+import { buildMemory } from '../db/vector-index.ts';
 import { startPrivateCluster } from './catalog/cluster.ts';
 import { buildOriginal } from './catalog/designs.ts';
 import { measureBinaryQuantized, measureQueries, measureSwap } from './catalog/measure.ts';
@@ -75,6 +76,11 @@ const program = new Command('bench:catalog')
   .option('--seed <n>', 'generator seed', count, 42)
   .option('--budget <size>', 'memory budget of the PostgreSQL cgroup', bytes, 8 * 1024 ** 3)
   .option('--shared-buffers <size>', 'shared_buffers of the private cluster', '2GB')
+  .option(
+    '--build-memory <size>',
+    "an index build's maintenance_work_mem at most (default: budget − shared_buffers − 1 GiB)",
+    bytes,
+  )
   .option('--queries <n>', 'queries with exact ground truth', count, 100)
   .option('--timed <n>', 'requests timed per design and client count', count, 1000)
   .option('--port <n>', 'port of the private cluster', count, 5499)
@@ -95,6 +101,7 @@ interface Options {
   seed: number;
   budget: number;
   sharedBuffers: string;
+  buildMemory: number | undefined;
   queries: number;
   timed: number;
   port: number;
@@ -216,6 +223,9 @@ async function main(): Promise<void> {
   }
 
   const sharedBuffers = bytes(opts.sharedBuffers);
+  // INDEX_BUILD_MEMORY of this deployment: what the budget leaves beside shared_buffers and the backends.
+  const buildMemoryBytes =
+    opts.buildMemory ?? Math.max(256 * 1024 ** 2, opts.budget - sharedBuffers - 1024 ** 3);
   const settings = {
     shared_buffers: opts.sharedBuffers,
     effective_cache_size: `${Math.max(128, Math.round((opts.budget - sharedBuffers) / 1024 ** 2))}MB`,
@@ -284,22 +294,33 @@ async function main(): Promise<void> {
       if (due('embed')) {
         await cluster.resetPeak();
         const progress = phaseProgress('embed', 'songs');
-        const resumed = state.phases.embed === undefined && opts.reuse;
+        const started = performance.now();
         const outcome: ReindexOutcome = await reindex(db, embedder, {
           batchSize: 1024,
           concurrency: 4,
-          onProgress: (p) => {
+          buildMemoryBytes: buildMemoryBytes,
+          onProgress: async (p) => {
             if (p.phase === 'embedding') progress.update(p.done, p.total);
             else log(`re-index: ${p.phase}`);
+            // The embedding is recorded before the build starts: a build that fails must not lose it.
+            if (p.phase === 'indexing' && p.done > 0) {
+              const seconds = (performance.now() - started) / 1000;
+              state.phases.embedding = {
+                embedded: p.done,
+                seconds,
+                songsPerSecond: p.done / seconds,
+                peakRss: process.resourceUsage().maxRSS * 1024,
+                postgresPeak: (await cluster.memory()).peak,
+              };
+              await saveState(state);
+            }
           },
         });
         progress.stop();
         if (outcome.status !== 'switched') throw new Error('the re-index did not switch');
         state.phases.embed = {
           ...outcome,
-          resumed,
-          songsPerSecond: outcome.embedded / Math.max(0.001, outcome.embedSeconds),
-          peakRss: process.resourceUsage().maxRSS * 1024,
+          buildMemory: outcome.plan.kind === 'exact' ? '–' : buildMemory(outcome.plan, opts.dims),
           postgresPeak: (await cluster.memory()).peak,
         };
         await saveState(state);

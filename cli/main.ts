@@ -195,6 +195,7 @@ program
       let phase = '';
       const outcome = await reindex(app.db, embedder, {
         full: opts.full,
+        buildMemoryBytes: config.indexBuildMemoryBytes,
         concurrency:
           embedder === app.providers.embedder && config.models.embeddingProvider === 'local' ? 1 : 4,
         onProgress: (p) => {

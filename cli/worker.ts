@@ -44,6 +44,7 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
     log,
     prefix: config.queue.prefix,
     lockMs: config.queue.lockMs,
+    buildMemoryBytes: config.indexBuildMemoryBytes,
   });
   await Promise.all([worker.waitUntilReady(), reindexWorker.waitUntilReady()]);
   const depthQueue = createMoodQueue(redis, { attempts: config.queue.attempts, prefix: config.queue.prefix });

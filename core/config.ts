@@ -15,6 +15,23 @@ const optionalText = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  kb: 1024,
+  kib: 1024,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+/** A size such as `1GB`, `512MiB` or a number of bytes (units are binary, as PostgreSQL's are). */
+const bytes = z
+  .string()
+  .regex(/^\s*\d+(\.\d+)?\s*([kmg]i?b)?\s*$/i, 'a size such as 1GB, 512MB or a number of bytes')
+  .transform((text) => {
+    const [, n, unit] = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b)?\s*$/i.exec(text) ?? [];
+    return Math.round(Number(n) * (BYTE_UNITS[(unit ?? '').toLowerCase()] ?? 1));
+  });
 
 /** Comma-separated PostgreSQL URLs; a bad one is named by position, never echoed (it may hold a password). */
 const postgresUrls = z
@@ -48,6 +65,8 @@ const EnvSchema = z.object({
   DATABASE_REPLICA_URLS: postgresUrls,
   /** Connections one process may hold to PostgreSQL (each replica gets as many). */
   DATABASE_POOL_MAX: int(1, 1000).default(10),
+  /** The most maintenance_work_mem a vector-index build may take on the database server. */
+  INDEX_BUILD_MEMORY: bytes.default(1024 ** 3),
   SONIC_MOOD_DATA_DIR: z.string().default('.sonic-mood'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -128,6 +147,8 @@ export interface Config {
   /** Read replicas of `databaseUrl` for searches; empty for none. */
   readonly databaseReplicaUrls: readonly string[];
   readonly databasePoolMax: number;
+  /** Bytes a vector-index build may take on the server (the IVFFlat lists are fitted to it). */
+  readonly indexBuildMemoryBytes: number;
   readonly dataDir: string;
   readonly pgliteDir: string;
   readonly cacheDir: string;
@@ -221,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     databaseReplicaUrls: e.DATABASE_REPLICA_URLS,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    indexBuildMemoryBytes: e.INDEX_BUILD_MEMORY,
     dataDir,
     pgliteDir: path.join(dataDir, 'pglite'),
     cacheDir: path.join(dataDir, 'cache'),

@@ -24,5 +24,5 @@ export async function openDatabase(
     throw error;
   }
   const replicas = config.databaseUrl ? (config.databaseReplicaUrls ?? []) : [];
-  return replicas.length > 0 ? withReplicas(db, replicas) : db;
+  return replicas.length > 0 ? withReplicas(db, replicas, { max: config.databasePoolMax }) : db;
 }

@@ -26,6 +26,8 @@ export interface ReindexOptions {
   readonly startAfter?: string;
   readonly batchSize?: number;
   readonly concurrency?: number;
+  /** The most maintenance_work_mem the index build may take on the database server (INDEX_BUILD_MEMORY). */
+  readonly buildMemoryBytes?: number;
   readonly onProgress?: (progress: ReindexProgress) => void | Promise<void>;
   readonly shouldStop?: () => Promise<boolean>;
 }
@@ -117,7 +119,10 @@ async function run(db: Database, embedder: Embedder, options: ReindexOptions): P
         model.id,
       ])
     ).rows;
-    const plan = chooseIndex(count?.n ?? 0, db.engine);
+    const plan = chooseIndex(count?.n ?? 0, db.engine, {
+      dimensions: model.dimensions,
+      buildMemoryBytes: options.buildMemoryBytes,
+    });
     await options.onProgress?.({ ...last, phase: 'indexing', etaSeconds: null });
     if (!model.isActive) await setIndexState(db, model.id, 'building');
     const indexStarted = performance.now();

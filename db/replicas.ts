@@ -141,12 +141,20 @@ const readersByDatabase = new WeakMap<Database, Readers>();
  * beside the database rather than passed along, so every composition that opens the database gets its
  * replicas.
  */
-export function withReplicas(primary: Database, replicaUrls: readonly string[]): Database {
+export function withReplicas(
+  primary: Database,
+  replicaUrls: readonly string[],
+  options: { readonly max?: number } = {},
+): Database {
   const readers = createReaders(
     primary,
     replicaUrls.map((url) => ({
       url,
-      db: openPostgres(url, { connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS, connectRetries: 0 }),
+      db: openPostgres(url, {
+        max: options.max,
+        connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS,
+        connectRetries: 0,
+      }),
     })),
   );
   const db: Database = {

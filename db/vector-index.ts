@@ -29,21 +29,65 @@ export type IndexPlan =
 export const EXACT_MAX_ROWS = 20_000;
 /** Above this, IVFFlat lists grow as √rows rather than rows/1000 (pgvector's guidance). */
 const IVFFLAT_LINEAR_MAX_ROWS = 1_000_000;
+/** maintenance_work_mem for an HNSW build: its graph must fit, or the build slows to a crawl. */
+const HNSW_BUILD_BYTES = 1024 ** 3;
+/** What a build may use on the database server unless configured (INDEX_BUILD_MEMORY). */
+export const DEFAULT_BUILD_MEMORY_BYTES = 1024 ** 3;
+const MIB = 1024 ** 2;
 
-export function chooseIndex(rows: number, engine: Database['engine']): IndexPlan {
+export interface IndexChoice {
+  readonly dimensions: number;
+  /** The most maintenance_work_mem a build may take on the database server. */
+  readonly buildMemoryBytes?: number;
+}
+
+/**
+ * The memory pgvector's IVFFlat build asks for: its k-means (Elkan's) keeps a lower bound per sample and
+ * centre (4 B × samples × lists) and the centres' distances to each other beside the samples (50 per list,
+ * at least 10,000) and the centres. At
+ * 12.4M rows and √rows = 3,526 lists that is ~2.5 GB: the lower bounds grow with the square of the lists.
+ */
+export function ivfflatBuildBytes(
+  lists: number,
+  dimensions: number,
+  bytesPerItem = 4 * dimensions + 8,
+): number {
+  const samples = Math.max(10_000, lists * 50);
+  // Lower bounds; half the centre-to-centre distances; upper bounds and assignments; samples and centres.
+  return 4 * samples * lists + 4 * lists * lists + 8 * samples + bytesPerItem * (samples + 4 * lists);
+}
+
+export function chooseIndex(rows: number, engine: Database['engine'], choice: IndexChoice): IndexPlan {
   if (rows <= EXACT_MAX_ROWS) return { kind: 'exact' };
   if (engine === 'pglite') return { kind: 'hnsw', m: 16, efConstruction: 64, efSearch: 100 };
-  const lists = Math.round(rows <= IVFFLAT_LINEAR_MAX_ROWS ? rows / 1000 : Math.sqrt(rows));
+  const budget = choice.buildMemoryBytes ?? DEFAULT_BUILD_MEMORY_BYTES;
+  let lists = Math.round(rows <= IVFFLAT_LINEAR_MAX_ROWS ? rows / 1000 : Math.sqrt(rows));
+  // Fewer lists than pgvector's guidance rather than a build the server cannot give memory to: each list
+  // then holds more rows, so a search scans a little more per probe.
+  while (lists > 1 && ivfflatBuildBytes(lists, choice.dimensions) > budget) lists = Math.floor(lists * 0.98);
   return { kind: 'ivfflat', lists, probes: Math.max(10, Math.round(Math.sqrt(lists) / 2)) };
+}
+
+/** maintenance_work_mem for building `plan`, as a PostgreSQL setting. */
+export function buildMemory(plan: IndexPlan, dimensions: number): string {
+  const bytes =
+    plan.kind === 'hnsw'
+      ? HNSW_BUILD_BYTES
+      : plan.kind === 'exact'
+        ? 64 * MIB
+        : ivfflatBuildBytes(
+            plan.lists,
+            dimensions,
+            plan.kind === 'ivfflat-bq' ? dimensions / 8 + 8 : undefined,
+          );
+  // 10 % headroom over the estimate, never below PostgreSQL's default.
+  return `${Math.max(64, Math.ceil((bytes * 1.1) / MIB))}MB`;
 }
 
 /** Every ANN index of a model starts with this; a build appends its own generation. */
 export function indexPrefix(modelId: number): string {
   return `song_embeddings_model_${Number(modelId)}_ann`;
 }
-
-/** `maintenance_work_mem` for the build: enough to keep an HNSW graph in memory, bounded by the machine. */
-export const BUILD_MEMORY = '1GB';
 
 export interface ModelIndex {
   readonly name: string;
@@ -88,7 +132,7 @@ export async function buildIndex(
     const name = `${indexPrefix(model.id)}_${Date.now().toString(36)}`;
     try {
       await db.session(async (s) => {
-        await s.query(`SET maintenance_work_mem = '${BUILD_MEMORY}'`);
+        await s.query(`SET maintenance_work_mem = '${buildMemory(plan, Number(model.dimensions))}'`);
         await s.query(
           `CREATE INDEX ${concurrently}${name} ON song_embeddings USING ${indexMethod(plan, Number(model.dimensions))}
            WHERE model_id = ${Number(model.id)}`,

@@ -19,7 +19,7 @@ import { backfillEmbeddings } from '../db/embeddings.ts';
 import { ingestCatalog } from '../db/ingest/catalog.ts';
 import { createLinkCache } from '../db/link-cache.ts';
 import { createSongIndex } from '../db/song-index.ts';
-import { buildIndex, chooseIndex, indexPrefix } from '../db/vector-index.ts';
+import { buildIndex, buildMemory, chooseIndex, indexPrefix, ivfflatBuildBytes } from '../db/vector-index.ts';
 import { QUEUES, type ReindexJobData } from '../workers/jobs.ts';
 import { createReindexQueue, type ReindexQueue } from '../workers/reindex-queue.ts';
 import { createReindexWorker } from '../workers/reindex-worker.ts';
@@ -176,12 +176,28 @@ describe('re-index to a new embedding model', () => {
 
 describe('vector index choice and build', () => {
   it('searches small catalogs exactly, then IVFFlat: rows/1000 lists up to a million rows, √rows above', () => {
-    expect(chooseIndex(5_000, 'postgres')).toEqual({ kind: 'exact' });
+    const d = { dimensions: 256 };
+    expect(chooseIndex(5_000, 'postgres', d)).toEqual({ kind: 'exact' });
     // bench:search: with a pool of 200 candidates IVFFlat matched HNSW from 20K rows and beat it at 250K and 1M.
-    expect(chooseIndex(100_000, 'postgres')).toEqual({ kind: 'ivfflat', lists: 100, probes: 10 });
-    expect(chooseIndex(1_000_000, 'postgres')).toEqual({ kind: 'ivfflat', lists: 1000, probes: 16 });
-    expect(chooseIndex(12_400_000, 'postgres')).toMatchObject({ kind: 'ivfflat', lists: 3521 });
-    expect(chooseIndex(12_400_000, 'pglite').kind).toBe('hnsw');
+    expect(chooseIndex(100_000, 'postgres', d)).toEqual({ kind: 'ivfflat', lists: 100, probes: 10 });
+    expect(chooseIndex(1_000_000, 'postgres', d)).toEqual({ kind: 'ivfflat', lists: 1000, probes: 16 });
+    expect(chooseIndex(12_400_000, 'postgres', { ...d, buildMemoryBytes: 4 * 1024 ** 3 })).toMatchObject({
+      kind: 'ivfflat',
+      lists: 3521,
+    });
+    expect(chooseIndex(12_400_000, 'pglite', d).kind).toBe('hnsw');
+  });
+
+  it('fits the IVFFlat lists to the build memory the server can give', () => {
+    // pgvector asked 2,515 MB for 3,526 lists over 12.4M × 256 halfvec; the estimate must not be below it.
+    expect(ivfflatBuildBytes(3526, 256)).toBeGreaterThanOrEqual(2515 * 1024 ** 2);
+    expect(ivfflatBuildBytes(1000, 256)).toBeGreaterThanOrEqual(248 * 1024 ** 2);
+    const plan = chooseIndex(12_400_000, 'postgres', { dimensions: 256, buildMemoryBytes: 1024 ** 3 });
+    if (plan.kind !== 'ivfflat') throw new Error(`expected IVFFlat, got ${plan.kind}`);
+    expect(ivfflatBuildBytes(plan.lists, 256)).toBeLessThanOrEqual(1024 ** 3);
+    expect(plan.lists).toBeGreaterThan(2000);
+    expect(buildMemory(plan, 256)).toMatch(/^\d+MB$/);
+    expect(Number.parseInt(buildMemory(plan, 256), 10)).toBeLessThanOrEqual(1.1 * 1024);
   });
 
   it('builds a partial HNSW index for one model that the search plan uses', async () => {

@@ -22,6 +22,7 @@ export interface ReindexWorkerOptions {
   readonly batchSize?: number;
   readonly concurrency?: number;
   readonly lockMs?: number;
+  readonly buildMemoryBytes?: number;
 }
 
 export function createReindexWorker(options: ReindexWorkerOptions): Worker<unknown, ReindexJobResult> {
@@ -45,6 +46,7 @@ export function createReindexWorker(options: ReindexWorkerOptions): Worker<unkno
         startAfter: data.startAfter,
         batchSize: options.batchSize,
         concurrency: options.concurrency,
+        buildMemoryBytes: options.buildMemoryBytes,
         shouldStop: async () => (await connection.get(cancelKey(prefix))) !== null,
         onProgress: async (progress) => {
           if (data.full) await job.updateData({ ...data, startAfter: progress.cursor });

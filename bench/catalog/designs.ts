@@ -11,7 +11,7 @@ import pgvector from 'pgvector';
 import { rerank } from '../../core/rerank.ts';
 import type { Database } from '../../db/database.ts';
 import { createSongIndex } from '../../db/song-index.ts';
-import { BUILD_MEMORY } from '../../db/vector-index.ts';
+import { buildMemory as buildMemoryFor } from '../../db/vector-index.ts';
 import { type CatalogQuery, K } from './truth.ts';
 
 /** Production defaults (core/config.ts): CANDIDATE_POOL, MAX_PER_ARTIST, POPULARITY_WEIGHT. */
@@ -117,6 +117,8 @@ export async function buildOriginal(
   const create = `CREATE INDEX original_embedding_ivfflat ON original.song_embeddings
     USING ivfflat (embedding vector_cosine_ops) WITH (lists = ${lists})`;
   let buildMemory = '64MB';
+  // What pgvector's k-means needs for these lists: what our re-index gives its own build.
+  const needed = buildMemoryFor({ kind: 'ivfflat', lists, probes: 1 }, d);
   let note: string | undefined;
   const buildStarted = performance.now();
   let built = buildStarted;
@@ -124,10 +126,10 @@ export async function buildOriginal(
     await client.query(`SET maintenance_work_mem = '${buildMemory}'`);
     await client.query(create);
   } catch (error) {
-    note = `At PostgreSQL's default maintenance_work_mem (${buildMemory}), which the original never changed, its build failed: "${error instanceof Error ? error.message : String(error)}"; it was rebuilt with ${BUILD_MEMORY}.`;
-    buildMemory = BUILD_MEMORY;
+    note = `At PostgreSQL's default maintenance_work_mem (${buildMemory}), which the original never changed, its build failed: "${error instanceof Error ? error.message : String(error)}"; it was rebuilt with ${needed}.`;
+    buildMemory = needed;
     built = performance.now();
-    await client.query(`SET maintenance_work_mem = '${BUILD_MEMORY}'`);
+    await client.query(`SET maintenance_work_mem = '${needed}'`);
     await client.query(create);
   } finally {
     await client.query('RESET maintenance_work_mem');

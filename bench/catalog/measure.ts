@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.ts';
 import { activeModel, setIndexState } from '../../db/embedding-models.ts';
 import { reindex } from '../../db/reindex.ts';
 import { createSongIndex } from '../../db/song-index.ts';
-import { BUILD_MEMORY, indexPrefix, quantized } from '../../db/vector-index.ts';
+import { buildMemory, indexPrefix, quantized } from '../../db/vector-index.ts';
 import { explainingDatabase, usesAnnIndex } from '../../test/support/explaining-database.ts';
 import type { MemoryReading } from './cluster.ts';
 import {
@@ -344,7 +344,9 @@ export async function measureBinaryQuantized(options: {
   const started = performance.now();
   await db.exec(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
   await db.session(async (s) => {
-    await s.query(`SET maintenance_work_mem = '${BUILD_MEMORY}'`);
+    await s.query(
+      `SET maintenance_work_mem = '${buildMemory({ kind: 'ivfflat-bq', lists, probes: 1, rerank: 1 }, options.dims)}'`,
+    );
     await s.query(
       `CREATE INDEX CONCURRENTLY ${name} ON song_embeddings
        USING ivfflat ((${quantized('embedding', options.dims)}) bit_hamming_ops) WITH (lists = ${lists})

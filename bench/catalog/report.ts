@@ -28,12 +28,16 @@ export interface CatalogResults {
       postgresPeak: number;
       summary: string;
     };
-    embed: Extract<ReindexOutcome, { status: 'switched' }> & {
-      resumed: boolean;
+    embedding: {
+      embedded: number;
+      seconds: number;
       songsPerSecond: number;
+      /** 0 when not measured. */
       peakRss: number;
       postgresPeak: number;
+      note?: string;
     };
+    embed: Extract<ReindexOutcome, { status: 'switched' }> & { buildMemory: string; postgresPeak: number };
     original: OriginalBuild & { postgresPeak: number };
     truth: { seconds: number; queries: number };
     queries: QueryResults;
@@ -90,7 +94,7 @@ function verdict(ok: boolean): string {
 }
 
 export function renderCatalog(r: CatalogResults): string {
-  const { generate, ingest, embed, original, truth, queries, swap, bq } = r.phases;
+  const { generate, ingest, embedding, embed, original, truth, queries, swap, bq } = r.phases;
   const out: string[] = [];
   out.push(`# Full catalog: ${int(r.key.songs)} songs × ${r.key.dims} dimensions, inside ${gib(r.budget)}`);
   out.push('');
@@ -134,19 +138,23 @@ export function renderCatalog(r: CatalogResults): string {
       ingest.summary.replaceAll('\n', '; ').slice(0, 600),
     ]);
   }
-  if (embed) {
+  if (embedding) {
     rows.push([
       're-index: embed (synthetic embedder)',
-      min(embed.embedSeconds),
-      `${int(embed.songsPerSecond)} songs/s`,
-      `${mib(embed.peakRss)} (node) · ${gib(embed.postgresPeak)} (PostgreSQL cgroup)`,
-      `${int(embed.embedded)} songs embedded${embed.resumed ? ' (resumed: this figure covers the last run only)' : ''}`,
+      min(embedding.seconds),
+      `${int(embedding.songsPerSecond)} songs/s`,
+      embedding.peakRss > 0
+        ? `${mib(embedding.peakRss)} (node) · ${gib(embedding.postgresPeak)} (PostgreSQL cgroup)`
+        : '–',
+      `${int(embedding.embedded)} songs embedded, pages of 4,096, written as halfvec${embedding.note ? ` (${embedding.note})` : ''}`,
     ]);
+  }
+  if (embed) {
     rows.push([
       're-index: build the chosen index',
       min(embed.indexSeconds),
       '–',
-      '(same)',
+      `maintenance_work_mem ${embed.buildMemory} · ${gib(embed.postgresPeak)} (PostgreSQL cgroup)`,
       `${JSON.stringify(embed.plan)}, ${mib(embed.indexBytes)}`,
     ]);
   }
