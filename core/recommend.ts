@@ -1,7 +1,7 @@
 /**
  * The recommendation pipeline: mood text in, `Playlist` out.
  *
- *   embed(mood) ∥ (HyDE text → embed) → blend → vector search → re-rank → Spotify links ∥ title ∥ why
+ *   title(mood) ∥ embed(mood) ∥ (HyDE text → embed) → blend → vector search → re-rank → Spotify links, why
  *
  * Independent stages run concurrently and every stage is timed. A HyDE failure degrades to the mood
  * vector alone; an embedding failure is a retryable `MoodError` for the caller to report.
