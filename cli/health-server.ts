@@ -64,7 +64,13 @@ export async function startHealthServer(
   if (port === 0) return { port: undefined, close: async () => {} };
   const server = createServer(createHealthHandler(checks, metrics));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`HEALTH_PORT ${port} is already in use by another process`, { cause: error })
+          : error,
+      ),
+    );
     server.listen(port, resolve);
   });
   return {

@@ -312,5 +312,7 @@ try {
   } else {
     console.error(`sonic-mood: ${errorSummary(error).message}`);
   }
-  process.exitCode = 1;
+  // A long-running process that failed to start (a port taken, a refused login, a Redis it must not use)
+  // still holds its connections and timers: exit now, so compose or Render sees the failure and restarts it.
+  process.exit(1);
 }

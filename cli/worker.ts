@@ -23,6 +23,13 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
   const metrics = createMetrics();
   const app = await openApp(config, log, metrics);
   // A fresh install (no live model yet) gets the demo catalog; a live catalog is the re-index's business.
+  // Before the catalog set-up and any job: a worker whose health port is taken must fail at once, not
+  // consume jobs unwatched.
+  const health = await startHealthServer(
+    config.queue.healthPort,
+    { redis: () => redis.ping(), database: () => app.db.query('SELECT 1') },
+    metrics,
+  );
   if (!(await activeModel(app.db))) await ensureCatalogReady(app.db, app.providers.embedder, log);
 
   const worker = createMoodWorker({
@@ -45,15 +52,11 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
     prefix: config.queue.prefix,
     lockMs: config.queue.lockMs,
     buildMemoryBytes: config.indexBuildMemoryBytes,
+    operators: config.operators,
   });
   await Promise.all([worker.waitUntilReady(), reindexWorker.waitUntilReady()]);
   const depthQueue = createMoodQueue(redis, { attempts: config.queue.attempts, prefix: config.queue.prefix });
   metrics.trackQueueDepth(QUEUES.mood, () => depthQueue.depth());
-  const health = await startHealthServer(
-    config.queue.healthPort,
-    { redis: () => redis.ping(), database: () => app.db.query('SELECT 1') },
-    metrics,
-  );
   log.info({ concurrency: config.queue.concurrency }, 'worker ready');
 
   onShutdown(log, [

@@ -115,7 +115,10 @@ const EnvSchema = z.object({
   COOLDOWN_SECONDS: int(0, 3600).default(10),
   GROUP_HOURLY_CAP: int(1, 100_000).default(120),
 
-  /** Who may re-index or cancel: `discord:<user id>` and `slack:<user id>`, comma-separated. */
+  /**
+   * Who may re-index or cancel: `discord:<user id>`, `slack:<user id>` (and `cli:<name>` for jobs a script
+   * enqueues), comma-separated. The worker checks it again before it runs a job.
+   */
   OPERATOR_IDS: z
     .string()
     .default('')
@@ -125,7 +128,13 @@ const EnvSchema = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.string().regex(/^(discord|slack):[\w-]{1,40}$/, 'expected discord:<id> or slack:<id>'))),
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^(discord|slack|cli):[\w-]{1,40}$/, 'expected discord:<id>, slack:<id> or cli:<name>'),
+      ),
+    ),
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
   DISCORD_API_URL: z.url().default('https://discord.com/api'),

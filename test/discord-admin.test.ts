@@ -62,6 +62,7 @@ describe('/mood-admin on Discord', () => {
   it("an operator's reindex runs, and the status message is edited with progress until the switch", async () => {
     const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const worker = createReindexWorker({
+      operators: new Set([`discord:${OPERATOR}`]),
       connection,
       db: stack.app.db,
       embedder: stack.app.providers.embedder,

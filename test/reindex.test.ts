@@ -80,6 +80,7 @@ afterAll(async () => {
 
 function worker() {
   return createReindexWorker({
+    operators: new Set(['cli:test']),
     connection: redis,
     db: t.db,
     embedder: local,
@@ -102,6 +103,25 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000)
 }
 
 describe('re-index to a new embedding model', () => {
+  it('a re-index job pushed into Redis by someone who is not an operator is dropped, not run', async () => {
+    const w = worker();
+    try {
+      // As anyone with Redis access could: a well-formed job naming a user who is not in OPERATOR_IDS.
+      expect(await queue.start({ ...request, requestedBy: { platform: 'discord', userId: '999999' } })).toBe(
+        'enqueued',
+      );
+      const status = await until(async () => {
+        const s = await queue.status();
+        return s.state === 'idle' && s.last ? s : undefined;
+      });
+      expect(status.last?.failedReason).toMatch(/not an operator/);
+      expect((await activeModel(t.db))?.name).toBe(local.model);
+      expect((await modelByName(t.db, remote.model))?.indexState ?? 'none').toBe('none');
+    } finally {
+      await w.close();
+    }
+  });
+
   it('cancelling stops the run and leaves the live model and its answers untouched', async () => {
     openai.setLatency(150);
     const w = worker();

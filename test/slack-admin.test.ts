@@ -191,6 +191,7 @@ async function startStack(options: { timing?: Partial<WatchTiming> } = {}): Prom
 function startWorker(s: Stack, embedder: Embedder, onClose: () => void = () => {}): void {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const worker = createReindexWorker({
+    operators: new Set([`slack:${OPERATOR}`]),
     connection,
     db: t.db,
     embedder,

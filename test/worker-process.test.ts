@@ -27,6 +27,8 @@ async function startWorkerProcess(healthPort: number): Promise<RunningProcess> {
       SPOTIFY_TIMEOUT_MS: '10000',
       WORKER_LOCK_MS: '2000',
       HEALTH_PORT: String(healthPort),
+      // The re-index jobs below are enqueued as a script would, by `cli:test`.
+      OPERATOR_IDS: 'cli:test',
       OPENAI_BASE_URL: openai.url,
       OPENAI_API_KEY: 'sk-test-key',
       LOG_LEVEL: 'info',

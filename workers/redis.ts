@@ -48,8 +48,19 @@ export async function checkEvictionPolicy(
   try {
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
     policy = reply[1];
-  } catch {
-    log.warn({}, 'could not read Redis maxmemory-policy (CONFIG GET refused); make sure it is noeviction');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    // A refused password is not a managed Redis hiding CONFIG: nothing this process does can work.
+    if (/^(WRONGPASS|NOAUTH)\b/.test(reason)) {
+      throw new MoodError(
+        MoodErrorCode.ConfigInvalid,
+        `Redis refused the connection: ${reason.split('\n')[0]} Check the password in REDIS_URL.`,
+      );
+    }
+    log.warn(
+      { err: reason },
+      'could not read Redis maxmemory-policy (CONFIG GET refused); make sure it is noeviction',
+    );
     return;
   }
   if (policy === 'noeviction') return;

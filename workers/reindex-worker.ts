@@ -23,6 +23,8 @@ export interface ReindexWorkerOptions {
   readonly concurrency?: number;
   readonly lockMs?: number;
   readonly buildMemoryBytes?: number;
+  /** OPERATOR_IDS: a job is run only for one of them, whoever put it in Redis. */
+  readonly operators: ReadonlySet<string>;
 }
 
 export function createReindexWorker(options: ReindexWorkerOptions): Worker<unknown, ReindexJobResult> {
@@ -32,6 +34,12 @@ export function createReindexWorker(options: ReindexWorkerOptions): Worker<unkno
     const parsed = ReindexJobData.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('malformed reindex job');
     const data = parsed.data;
+    // The bots check this before they enqueue; anything that can write to Redis can enqueue too.
+    const requester = `${data.requestedBy.platform}:${data.requestedBy.userId}`;
+    if (!options.operators.has(requester)) {
+      log.warn({ jobId: job.id, requester }, 're-index job from someone who is not an operator: dropped');
+      throw new UnrecoverableError('the requester is not an operator');
+    }
     const embedder = data.model
       ? options.embedderFor(data.model, data.dimensions ?? Number(/@(\d+)$/.exec(data.model)?.[1] ?? 0))
       : options.embedder;
@@ -76,16 +84,23 @@ export function createReindexWorker(options: ReindexWorkerOptions): Worker<unkno
       };
     } catch (error) {
       if (error instanceof ReindexBusyError) throw new UnrecoverableError(error.message);
-      jobLog.error({ err: String(error) }, 're-index failed; live index unchanged');
+      jobLog.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        're-index failed; live index unchanged',
+      );
       throw error;
     }
   };
 
-  return new Worker<unknown, ReindexJobResult>(QUEUES.reindex, process, {
+  const worker = new Worker<unknown, ReindexJobResult>(QUEUES.reindex, process, {
     connection,
     prefix,
     concurrency: 1,
     lockDuration: options.lockMs ?? 60_000,
     stalledInterval: Math.max(1_000, Math.floor((options.lockMs ?? 60_000) / 2)),
   });
+  // Without a listener BullMQ prints its errors with console.error, past the logger, with whatever the
+  // error carries (an AUTH command's arguments): log the message alone.
+  worker.on('error', (error) => log.error({ err: error.message }, 'reindex worker error'));
+  return worker;
 }

@@ -51,9 +51,12 @@ export interface RestartableServer {
   destroy(): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<RestartableServer> {
+export async function startRedisServer(
+  options: { readonly evictionPolicy?: string; readonly password?: string } = {},
+): Promise<RestartableServer> {
   const [port, dir] = await Promise.all([freePort(), mkdtemp(path.join(tmpdir(), 'sonic-mood-redis-'))]);
-  const url = `redis://127.0.0.1:${port}`;
+  const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
+  const url = `redis://${auth}127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const ping = async () => {
     const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -76,7 +79,8 @@ export async function startRedisServer(): Promise<RestartableServer> {
         [
           ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--logfile', log],
           ...['--appendonly', 'yes', '--appendfsync', 'always', '--save', ''],
-          ...['--maxmemory-policy', 'noeviction'],
+          ...['--maxmemory-policy', options.evictionPolicy ?? 'noeviction'],
+          ...(options.password ? ['--requirepass', options.password] : []),
         ],
         { stdio: 'ignore' },
       );
