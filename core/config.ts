@@ -81,6 +81,8 @@ const EnvSchema = z.object({
   CHAT_MODEL: z.string().min(1).default('accounts/fireworks/models/qwen3-235b-a22b-instruct-2507'),
   MODEL_TIMEOUT_MS: int(100, 600_000).default(20_000),
   MODEL_MAX_RETRIES: int(0, 10).default(2),
+  /** How long HyDE or a title from a remote model may take, retries included, before the local one answers. */
+  WRITER_DEADLINE_MS: int(100, 600_000).default(8_000),
 
   HYDE_ENABLED: bool.default(true),
   HYDE_WEIGHT: num(0, 1).default(0.35),
@@ -173,6 +175,8 @@ export interface Config {
     readonly chatModel: string;
     readonly timeoutMs: number;
     readonly maxRetries: number;
+    /** HyDE and title from a remote model give way to the local writer after this long. */
+    readonly writerDeadlineMs: number;
   };
   readonly recommend: {
     readonly hydeEnabled: boolean;
@@ -267,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       chatModel: e.CHAT_MODEL,
       timeoutMs: e.MODEL_TIMEOUT_MS,
       maxRetries: e.MODEL_MAX_RETRIES,
+      writerDeadlineMs: e.WRITER_DEADLINE_MS,
     },
     recommend: {
       hydeEnabled: e.HYDE_ENABLED,

@@ -44,6 +44,7 @@ export async function createModelProviders(
           new OpenAIWriter({ client, model: config.models.chatModel }),
           localWriter,
           onWriterFallback,
+          { deadlineMs: config.models.writerDeadlineMs },
         )
       : localWriter;
   const remote = new Map<string, Embedder>();

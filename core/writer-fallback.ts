@@ -2,15 +2,29 @@ import type { Writer } from './ports.ts';
 
 export type WriterStage = 'hyde' | 'title';
 
+export interface FallbackOptions {
+  /**
+   * How long `primary` may take, retries included, before the call is cut short and `fallback` answers: a
+   * model that hangs must cost a playlist seconds, not its client's timeout × retries.
+   */
+  readonly deadlineMs?: number;
+}
+
 /**
- * A writer that never fails because a remote model did: each call tries `primary` and, on any error,
- * reports it through `onFallback` and answers with `fallback` (typically the local writer).
+ * A writer that never fails because a remote model did: each call tries `primary` and, on any error or when
+ * it passes its deadline, reports it through `onFallback` and answers with `fallback` (the local writer).
  */
 export function createFallbackWriter(
   primary: Writer,
   fallback: Writer,
   onFallback?: (stage: WriterStage, error: unknown) => void,
+  options: FallbackOptions = {},
 ): Writer {
+  const within = (signal: AbortSignal | undefined): AbortSignal | undefined => {
+    if (options.deadlineMs === undefined) return signal;
+    const deadline = AbortSignal.timeout(options.deadlineMs);
+    return signal ? AbortSignal.any([signal, deadline]) : deadline;
+  };
   const report = (stage: WriterStage, error: unknown): void => {
     try {
       onFallback?.(stage, error);
@@ -22,7 +36,7 @@ export function createFallbackWriter(
     name: `${primary.name}|fallback:${fallback.name}`,
     async hypotheticalLyrics(mood, signal) {
       try {
-        return await primary.hypotheticalLyrics(mood, signal);
+        return await primary.hypotheticalLyrics(mood, within(signal));
       } catch (error) {
         report('hyde', error);
         return fallback.hypotheticalLyrics(mood, signal);
@@ -30,7 +44,7 @@ export function createFallbackWriter(
     },
     async title(mood, songs, signal) {
       try {
-        return await primary.title(mood, songs, signal);
+        return await primary.title(mood, songs, within(signal));
       } catch (error) {
         report('title', error);
         return fallback.title(mood, songs, signal);

@@ -27,6 +27,7 @@ function modelsConfig(fake: FakeOpenAI, overrides: Partial<Config['models']> = {
     chatModel: CHAT_MODEL,
     timeoutMs: 2_000,
     maxRetries: 2,
+    writerDeadlineMs: 8_000,
     ...overrides,
   };
 }
@@ -379,4 +380,28 @@ describe('createFallbackWriter', () => {
       expect(stages).toHaveLength(2);
     });
   });
+
+  it('gives way to the local writer at its deadline when the model hangs, whatever its timeout and retries', async () => {
+    await withFake(async (fake) => {
+      // A client that would wait 20 s per try, three tries: a minute per call without the deadline.
+      const client = createOpenAIClient(modelsConfig(fake, { timeoutMs: 20_000, maxRetries: 2 }));
+      const stages: string[] = [];
+      const writer = createFallbackWriter(
+        new OpenAIWriter({ client, model: CHAT_MODEL }),
+        local,
+        (stage) => stages.push(stage),
+        { deadlineMs: 300 },
+      );
+      fake.failNext({ hangMs: 30_000 }, { hangMs: 30_000 });
+      const started = performance.now();
+      const [lyrics, title] = await Promise.all([
+        writer.hypotheticalLyrics('calm'),
+        writer.title('calm', []),
+      ]);
+      expect([lyrics, title]).toEqual(['local lyrics for calm', 'Local Title']);
+      expect(stages.sort()).toEqual(['hyde', 'title']);
+      // Seconds, not the minute three 20-second tries would take.
+      expect(performance.now() - started).toBeLessThan(10_000);
+    });
+  }, 30_000);
 });
