@@ -8,7 +8,11 @@ export const MoodErrorCode = {
   MoodNotUnderstood: 'MoodNotUnderstood',
   EmbeddingUnavailable: 'EmbeddingUnavailable',
   WriterUnavailable: 'WriterUnavailable',
+  /** The model API refused the request for good: its key, its model name (401, 403, 404). */
+  ModelRejected: 'ModelRejected',
   CatalogEmpty: 'CatalogEmpty',
+  /** The catalog has songs, but none pass the request's filters (a year range). */
+  NoMatches: 'NoMatches',
   IndexMismatch: 'IndexMismatch',
   SpotifyRateLimited: 'SpotifyRateLimited',
   SpotifyUnavailable: 'SpotifyUnavailable',
@@ -55,9 +59,14 @@ export function userMessage(error: unknown): string {
     case MoodErrorCode.EmbeddingUnavailable:
     case MoodErrorCode.WriterUnavailable:
       return 'The music brain is unavailable right now. Please try again in a minute.';
+    case MoodErrorCode.ModelRejected:
+      return 'The music brain refused Sonic Mood’s credentials or model name. Please tell an admin.';
     case MoodErrorCode.CatalogEmpty:
+      return 'No song catalog is live yet. An admin needs to load songs and run a re-index (or check /mood-admin status if one failed).';
+    case MoodErrorCode.NoMatches:
+      return 'No songs in the catalog match those filters. Try a wider year range.';
     case MoodErrorCode.IndexMismatch:
-      return 'The song catalog is not ready yet. An admin needs to run a re-index.';
+      return 'The live song index was built with a model this worker cannot use. An admin needs to configure the worker for that model or re-index.';
     case MoodErrorCode.SpotifyRateLimited:
     case MoodErrorCode.SpotifyUnavailable:
       return 'Spotify is busy right now. Please try again in a minute.';

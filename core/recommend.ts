@@ -100,8 +100,12 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
           excludeSongIds: request.excludeSongIds,
         }),
       );
-      if (candidates.length === 0)
-        throw new MoodError(MoodErrorCode.CatalogEmpty, 'The catalog has no songs');
+      if (candidates.length === 0) {
+        const filtered = request.filters?.yearFrom !== undefined || request.filters?.yearTo !== undefined;
+        throw filtered
+          ? new MoodError(MoodErrorCode.NoMatches, 'No song passes the filters')
+          : new MoodError(MoodErrorCode.CatalogEmpty, 'The catalog has no songs');
+      }
 
       const t = performance.now();
       const ranked = rerank(candidates, {

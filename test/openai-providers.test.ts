@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../core/config.ts';
-import { isMoodError, MoodError, MoodErrorCode } from '../core/errors.ts';
+import { isMoodError, MoodError, MoodErrorCode, userMessage } from '../core/errors.ts';
 import { createOpenAIClient } from '../core/openai/client.ts';
 import { OpenAIEmbedder } from '../core/openai/embedder.ts';
 import { hydePrompt, titlePrompt } from '../core/openai/prompts.ts';
@@ -211,7 +211,7 @@ describe('OpenAIEmbedder', () => {
       const error = await caught(
         embedderFor(createOpenAIClient(modelsConfig(fake))).embed(['calm'], 'query'),
       );
-      expect(error.code).toBe(MoodErrorCode.EmbeddingUnavailable);
+      expect(error.code).toBe(MoodErrorCode.ModelRejected);
       expect(error.retryable).toBe(false);
       expect(error.message).not.toContain(API_KEY);
       expect(String(error)).not.toContain(API_KEY);
@@ -320,6 +320,25 @@ describe('OpenAIWriter', () => {
       const error = await caught(new OpenAIWriter({ client, model: CHAT_MODEL }).hypotheticalLyrics('calm'));
       expect(error).toMatchObject({ code: MoodErrorCode.WriterUnavailable, retryable: true });
       expect(error.message).not.toContain(API_KEY);
+    });
+  });
+
+  it('a refused key is a ModelRejected error that says so, not "try again in a minute"', async () => {
+    await withFake(async (fake) => {
+      fake.failNext({ status: 401 });
+      const client = createOpenAIClient(modelsConfig(fake, { maxRetries: 2 }));
+      const embedder = new OpenAIEmbedder({
+        client,
+        model: 'fake-embed',
+        dimensions: 64,
+        queryInstruction: '',
+      });
+      const error = await caught(embedder.embed(['calm'], 'query'));
+      expect(error).toMatchObject({ code: MoodErrorCode.ModelRejected, retryable: false });
+      expect(userMessage(error)).toMatch(/refused Sonic Mood’s credentials/);
+      expect(userMessage(error)).not.toMatch(/try again/i);
+      // Not retried: one request reached the API.
+      expect(fake.embeddingRequests()).toHaveLength(1);
     });
   });
 

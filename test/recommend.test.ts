@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../core/config.ts';
-import { isMoodError } from '../core/errors.ts';
+import { isMoodError, userMessage } from '../core/errors.ts';
 import { LocalExplainer } from '../core/local/explainer.ts';
 import { LocalWriter } from '../core/local/writer.ts';
 import { createOpenAIClient } from '../core/openai/client.ts';
@@ -154,6 +154,14 @@ describe('recommend', () => {
     const shown = a.tracks.map((x) => x.songId);
     const take = await r.recommend({ text: 'calm and peaceful', size: 3, seed: 42, excludeSongIds: shown });
     expect(take.tracks.map((x) => x.songId).filter((id) => shown.includes(id))).toEqual([]);
+  });
+
+  it('says no song passes the filters when a year range matches nothing, not that the catalog is missing', async () => {
+    const error = await recommender()
+      .recommend({ text: 'sad', size: 5, filters: { yearFrom: 2090, yearTo: 2095 } })
+      .catch((e: unknown) => e);
+    expect(isMoodError(error, 'NoMatches')).toBe(true);
+    expect(userMessage(error)).toMatch(/No songs in the catalog match those filters/);
   });
 
   it('filters by release year', async () => {

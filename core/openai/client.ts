@@ -38,6 +38,16 @@ export function toModelError(
   if (error instanceof APIConnectionTimeoutError) {
     return new MoodError(code, `${action} timed out`, { retryable: true, cause: error });
   }
+  if (error instanceof APIError && (error.status === 401 || error.status === 403 || error.status === 404)) {
+    // A wrong key or model name: no retry will help, and "try again in a minute" would mislead.
+    return new MoodError(
+      MoodErrorCode.ModelRejected,
+      `${action} was refused by the model API (HTTP ${error.status})`,
+      {
+        cause: error,
+      },
+    );
+  }
   if (error instanceof APIError && typeof error.status === 'number') {
     return new MoodError(code, `${action} failed with HTTP ${error.status}`, {
       retryable: !PERMANENT_STATUSES.has(error.status),
