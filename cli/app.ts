@@ -60,5 +60,21 @@ export function errorSummary(error: unknown): { message: string; code?: string }
     const code = (error as { code?: unknown }).code;
     return { message: error.message, ...(typeof code === 'string' ? { code } : {}) };
   }
+  // PGlite (Emscripten) can throw plain objects, which String() turns into "[object Object]".
+  if (typeof error === 'object' && error !== null) {
+    const fields = error as { message?: unknown; code?: unknown; errno?: unknown };
+    if (typeof fields.message === 'string' && fields.message) return { message: fields.message };
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(error);
+    } catch {
+      text = undefined;
+    }
+    if (text && text !== '{}') return { message: text.slice(0, 300) };
+    if (fields.errno !== undefined || fields.code !== undefined) {
+      return { message: `system error ${String(fields.code ?? fields.errno)}` };
+    }
+    return { message: 'an unknown error from the embedded database (is the disk full?)' };
+  }
   return { message: String(error) };
 }
