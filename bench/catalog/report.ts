@@ -75,6 +75,18 @@ function messLine(mess: PlantedMess | undefined): string {
   );
 }
 
+const DESIGN_COLUMNS = [
+  'design',
+  'index',
+  'recall@10 (near-song / fresh)',
+  'buffers hit / read per request',
+  'disk MiB per request',
+  '1 client p50 / p95 / p99 (ms)',
+  '1 client req/s',
+  '8 clients p50 / p95 / p99 (ms)',
+  '8 clients req/s',
+];
+
 function designRows(rows: readonly DesignRow[]): string[][] {
   return rows.map((r) => [
     r.label,
@@ -181,22 +193,7 @@ export function renderCatalog(r: CatalogResults): string {
   if (queries) {
     out.push('## Searches: ours vs the original');
     out.push('');
-    out.push(
-      table(
-        [
-          'design',
-          'index',
-          'recall@10 (near-song / fresh)',
-          'buffers hit / read per request',
-          'disk MiB per request',
-          '1 client p50 / p95 / p99 (ms)',
-          '1 client req/s',
-          '8 clients p50 / p95 / p99 (ms)',
-          '8 clients req/s',
-        ],
-        designRows(queries.rows),
-      ),
-    );
+    out.push(table(DESIGN_COLUMNS, designRows(queries.rows)));
     out.push('');
     for (const sweep of queries.sweeps) {
       out.push(
@@ -226,22 +223,7 @@ export function renderCatalog(r: CatalogResults): string {
         `PostgreSQL memory peak ${gib(bq.postgresPeak)}. Same requests, same clients as above:`,
     );
     out.push('');
-    out.push(
-      table(
-        [
-          'design',
-          'index',
-          'recall@10 (near-song / fresh)',
-          'buffers hit / read per request',
-          'disk MiB per request',
-          '1 client p50 / p95 / p99 (ms)',
-          '1 client req/s',
-          '8 clients p50 / p95 / p99 (ms)',
-          '8 clients req/s',
-        ],
-        designRows(bq.rows),
-      ),
-    );
+    out.push(table(DESIGN_COLUMNS, designRows(bq.rows)));
     out.push('');
     for (const sweep of bq.sweeps) {
       out.push(

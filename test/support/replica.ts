@@ -6,14 +6,13 @@
  * trust pg_hba.conf lets loopback replication connections in. As root both run as the `postgres` user.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './processes.ts';
-import type { RestartableServer } from './servers.ts';
+import { postgresBinDir, postgresIds, type RestartableServer } from './servers.ts';
 
 const run = promisify(execFile);
 
@@ -84,25 +83,4 @@ export async function startReplicaServer(primaryUrl: string): Promise<ReplicaSer
     throw error;
   }
   return server;
-}
-
-// The same look-ups as servers.ts makes for its clusters.
-function postgresBinDir(): string {
-  const root = '/usr/lib/postgresql';
-  const version = existsSync(root)
-    ? readdirSync(root)
-        .filter((v) => existsSync(path.join(root, v, 'bin', 'pg_basebackup')))
-        .sort((a, b) => Number(a) - Number(b))
-        .at(-1)
-    : undefined;
-  if (!version) throw new Error(`no PostgreSQL server binaries under ${root}`);
-  return path.join(root, version, 'bin');
-}
-
-async function postgresIds(): Promise<[number, number]> {
-  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
-    run('id', ['-u', 'postgres']),
-    run('id', ['-g', 'postgres']),
-  ]);
-  return [Number(uid.trim()), Number(gid.trim())];
 }

@@ -108,7 +108,7 @@ export async function startRedisServer(
 }
 
 /** The newest PostgreSQL on this machine, e.g. /usr/lib/postgresql/15/bin. */
-function postgresBinDir(): string {
+export function postgresBinDir(): string {
   const root = '/usr/lib/postgresql';
   const version = existsSync(root)
     ? readdirSync(root)
@@ -174,7 +174,8 @@ export async function startPostgresServer(): Promise<RestartableServer> {
   return server;
 }
 
-async function postgresIds(): Promise<[number, number]> {
+/** The uid and gid of the `postgres` user, whom PostgreSQL runs as when the tests run as root. */
+export async function postgresIds(): Promise<[number, number]> {
   const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
     run('id', ['-u', 'postgres']),
     run('id', ['-g', 'postgres']),
