@@ -28,7 +28,7 @@ import { measureBinaryQuantized, measureQueries, measureSwap } from './catalog/m
 import { log, phaseProgress } from './catalog/progress.ts';
 import { type CatalogResults, renderCatalog } from './catalog/report.ts';
 import { SyntheticEmbedder } from './catalog/synthetic-embedder.ts';
-import { groundTruth, makeQueries, type Truth } from './catalog/truth.ts';
+import { groundTruth, makeQueries, type Truth, withKth } from './catalog/truth.ts';
 import { INTERACTIONS, TRACK_META, writeSyntheticKaggle } from './synthetic-kaggle.ts';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -258,6 +258,27 @@ async function main(): Promise<void> {
     await admin.end();
     const url = cluster.urlOf(DATABASE);
     const env = { DATABASE_URL: url, LOG_LEVEL: 'warn' };
+    // Written after every timed phase, so a run stopped later still leaves its table.
+    const writeResults = async (print = false) => {
+      const results: CatalogResults = {
+        command: commandLine(),
+        date: new Date().toISOString(),
+        key,
+        budget: opts.budget,
+        settings,
+        postgres: version,
+        phases: state.phases as CatalogResults['phases'],
+        disk: await duBytes(dir),
+        memoryAtEnd: await cluster.memory(),
+        totalSeconds: (performance.now() - started) / 1000,
+      };
+      const markdown = renderCatalog(results);
+      if (print) console.log(`\n${markdown}`);
+      const out = join(BENCH_DIR, 'results', `catalog-${opts.songs}-${opts.dims}.md`);
+      await mkdir(join(BENCH_DIR, 'results'), { recursive: true });
+      await writeFile(out, markdown);
+      log(`written to ${out}`);
+    };
 
     // 2. The product's ingest, as an operator runs it.
     if (due('ingest')) {
@@ -380,6 +401,13 @@ async function main(): Promise<void> {
         await saveState(state);
       } else {
         truth = JSON.parse(await readFile(truthPath, 'utf8')) as Truth;
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          truth = await withKth(client, truth, model.id);
+        } finally {
+          await client.end();
+        }
       }
 
       // 6. Both designs at 1 and 8 clients, recall swept over probes.
@@ -395,12 +423,14 @@ async function main(): Promise<void> {
           memory: () => cluster.memory(),
         });
         await saveState(state);
+        await writeResults();
       }
 
       // 7. Re-index the live model while searches run: every search must use an ANN index.
       if (due('swap')) {
         state.phases.swap = await measureSwap({ db, embedder, modelId: model.id, truth });
         await saveState(state);
+        await writeResults();
       }
 
       // 8. The binary-quantized alternative, built beside the serving index on the same data.
@@ -418,27 +448,10 @@ async function main(): Promise<void> {
           postgresPeak: (await cluster.memory()).peak,
         };
         await saveState(state);
+        await writeResults();
       }
 
-      const memory = await cluster.memory();
-      const results: CatalogResults = {
-        command: commandLine(),
-        date: new Date().toISOString(),
-        key,
-        budget: opts.budget,
-        settings,
-        postgres: version,
-        phases: state.phases as CatalogResults['phases'],
-        disk: await duBytes(dir),
-        memoryAtEnd: memory,
-        totalSeconds: (performance.now() - started) / 1000,
-      };
-      const markdown = renderCatalog(results);
-      console.log(`\n${markdown}`);
-      const out = join(BENCH_DIR, 'results', `catalog-${opts.songs}-${opts.dims}.md`);
-      await mkdir(join(BENCH_DIR, 'results'), { recursive: true });
-      await writeFile(out, markdown);
-      log(`written to ${out}`);
+      await writeResults(true);
     } finally {
       await db.close();
     }

@@ -89,7 +89,7 @@ async function measure(
   const byKind: Record<CatalogQuery['kind'], number[]> = { 'near-song': [], fresh: [] };
   for (let i = 0; i < truth.queries.length; i++) {
     const q = truth.queries[i] as CatalogQuery;
-    byKind[q.kind].push(await recallOf(recallRequest, [q], [truth.nearest[i] ?? []]));
+    byKind[q.kind].push(await recallOf(recallRequest, [q], [truth.kth[i] ?? Number.POSITIVE_INFINITY]));
   }
   const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
   await settleStats();
@@ -154,7 +154,7 @@ export async function measureQueries(options: {
     for (const probes of [...new Set([...PROBES, chosenProbes])].sort((a, b) => a - b)) {
       if (probes > lists) continue;
       await setProbes(probes);
-      points.push({ setting: probes, recall: await recallOf(ours, truth.queries, truth.nearest) });
+      points.push({ setting: probes, recall: await recallOf(ours, truth.queries, truth.kth) });
       log(`  ours probes ${probes}: recall@10 ${points.at(-1)?.recall.toFixed(3)}`);
     }
     sweeps.push({ label: `ours: halfvec IVFFlat lists=${lists}, pool of ${POOL}, probes =`, points });
@@ -217,7 +217,7 @@ export async function measureQueries(options: {
       const pool = originalPool(options.url, probes, 1);
       points.push({
         setting: probes,
-        recall: await recallOf(originalNearest(pool), truth.queries, truth.nearest),
+        recall: await recallOf(originalNearest(pool), truth.queries, truth.kth),
       });
       await pool.end();
       log(`  original probes ${probes}: recall@10 ${points.at(-1)?.recall.toFixed(3)}`);
@@ -367,7 +367,7 @@ export async function measureBinaryQuantized(options: {
       const points: { setting: number; recall: number }[] = [];
       for (const probes of [4, 8, 16, 32, 64].filter((p) => p <= lists)) {
         await setIndexState(db, model.id, 'ready', 'ivfflat-bq', { lists, probes, rerank });
-        points.push({ setting: probes, recall: await recallOf(ours, truth.queries, truth.nearest) });
+        points.push({ setting: probes, recall: await recallOf(ours, truth.queries, truth.kth) });
         log(`  bq rerank ${rerank}× probes ${probes}: recall@10 ${points.at(-1)?.recall.toFixed(3)}`);
       }
       sweeps.push({

@@ -24,6 +24,8 @@ export interface Truth {
   readonly queries: CatalogQuery[];
   /** Song ids of the exact top K per query, nearest first. */
   readonly nearest: string[][];
+  /** Cosine similarity of the exact K-th nearest, per query: what a found song must reach to count. */
+  readonly kth: number[];
   readonly seconds: number;
 }
 
@@ -155,11 +157,42 @@ export async function groundTruth(
     buf = carry;
   }
   options.onProgress?.(done);
-  const nearest = queries.map((_, i) =>
+  const best = queries.map((_, i) =>
     Array.from({ length: K }, (_, k) => ({ s: scores[i * K + k] as number, id: ids[i * K + k] as number }))
       .filter((e) => Number.isFinite(e.s))
-      .sort((a, b) => b.s - a.s)
-      .map((e) => String(e.id)),
+      .sort((a, b) => b.s - a.s),
   );
-  return { queries: [...queries], nearest, seconds: (performance.now() - started) / 1000 };
+  return {
+    queries: [...queries],
+    nearest: best.map((b) => b.map((e) => String(e.id))),
+    kth: best.map((b) => b.at(-1)?.s ?? Number.POSITIVE_INFINITY),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The K-th exact similarity per query, for ground truth cached before it was recorded: from its ids' vectors. */
+export async function withKth(client: pg.ClientBase, truth: Truth, modelId: number): Promise<Truth> {
+  if (Array.isArray(truth.kth) && truth.kth.length === truth.queries.length) return truth;
+  const ids = [...new Set(truth.nearest.flat())];
+  const { rows } = await client.query<{ id: string; embedding: string }>(
+    `SELECT song_id::text AS id, embedding::text AS embedding FROM song_embeddings
+     WHERE model_id = $1 AND song_id = ANY($2::bigint[])`,
+    [modelId, ids],
+  );
+  const vectors = new Map(rows.map((r) => [r.id, pgvector.fromSql(r.embedding) as number[]]));
+  const cosine = (a: readonly number[], b: readonly number[]) => {
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    for (let j = 0; j < a.length; j++) {
+      dot += (a[j] ?? 0) * (b[j] ?? 0);
+      na += (a[j] ?? 0) ** 2;
+      nb += (b[j] ?? 0) ** 2;
+    }
+    return dot / Math.sqrt(na * nb || 1);
+  };
+  const kth = truth.queries.map((q, i) =>
+    Math.min(...(truth.nearest[i] ?? []).map((id) => cosine(q.vector, vectors.get(id) ?? []))),
+  );
+  return { ...truth, kth };
 }
