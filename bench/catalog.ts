@@ -428,7 +428,7 @@ async function main(): Promise<void> {
 
       // 7. Re-index the live model while searches run: every search must use an ANN index.
       if (due('swap')) {
-        state.phases.swap = await measureSwap({ db, embedder, modelId: model.id, truth });
+        state.phases.swap = await measureSwap({ db, embedder, modelId: model.id, truth, buildMemoryBytes });
         await saveState(state);
         await writeResults();
       }

@@ -287,6 +287,8 @@ export async function measureSwap(options: {
   embedder: Embedder;
   modelId: number;
   truth: Truth;
+  /** As the embed phase had it, so the rebuilt index is the same design. */
+  buildMemoryBytes: number;
 }): Promise<SwapResults> {
   log('swap: re-index the live model while /mood searches run');
   let withoutIndex = 0;
@@ -299,9 +301,11 @@ export async function measureSwap(options: {
     }),
   );
   let done = false;
-  const run = reindex(options.db, options.embedder).finally(() => {
-    done = true;
-  });
+  const run = reindex(options.db, options.embedder, { buildMemoryBytes: options.buildMemoryBytes }).finally(
+    () => {
+      done = true;
+    },
+  );
   run.catch(() => {});
   const caller = async (offset: number) => {
     for (let i = offset; !done; i += 2) {
