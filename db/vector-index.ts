@@ -125,8 +125,9 @@ export async function buildIndex(
   // PGlite is one connection, so nothing runs beside the build there anyway.
   const concurrently = db.engine === 'postgres' ? 'CONCURRENTLY ' : '';
   const drop = (name: string) => db.exec(`DROP INDEX ${concurrently}IF EXISTS ${name}`);
-  for (const stale of await modelIndexes(db, model.id)) if (!stale.valid) await drop(stale.name);
-  const previous = await modelIndexes(db, model.id);
+  const existing = await modelIndexes(db, model.id);
+  for (const stale of existing) if (!stale.valid) await drop(stale.name);
+  const previous = existing.filter((index) => index.valid);
 
   if (plan.kind !== 'exact') {
     const name = `${indexPrefix(model.id)}_${Date.now().toString(36)}`;
