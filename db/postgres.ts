@@ -53,8 +53,11 @@ function isTimeout(error: unknown): boolean {
 export function openPostgres(connectionString: string, options: PostgresOptions = {}): Database {
   const timeout = options.connectionTimeoutMillis ?? CONNECT_TIMEOUT_MS;
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: timeout });
-  // An idle client losing its connection (server restart) must not crash the process.
+  // A client losing its connection (a server restart, a terminated backend) emits 'error'; unheard, that
+  // crashes the process. The pool hears it for idle clients only, so each client gets its own listener: the
+  // statement in flight fails on its own, and a client released with that error leaves the pool.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const server = serverOf(connectionString);
 
   // Only getting a connection is retried (a few times within ~2 s): a statement that failed may have run.

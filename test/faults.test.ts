@@ -136,7 +136,11 @@ function fire(count: number, size = 8): string[] {
 
 /** Waits until every interaction has an answer, then a little longer, so a second answer would show. */
 async function answered(tokens: readonly string[], timeoutMs = 60_000): Promise<void> {
-  await stack.fake.waitFor(() => tokens.every((t) => answers(t) > 0), timeoutMs);
+  await stack.fake.waitFor(() => {
+    // A worker that died answers nothing: say so, with its last words, instead of timing out.
+    if (!worker.alive()) throw new Error(`the worker exited:\n${worker.output().slice(-3_000)}`);
+    return tokens.every((t) => answers(t) > 0);
+  }, timeoutMs);
   await sleep(1_500);
 }
 

@@ -100,3 +100,30 @@ describe('a PostgreSQL with no connection to spare', () => {
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
   });
 });
+
+describe('a PostgreSQL that drops a connection in use (a restart, an operator terminating backends)', () => {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  beforeAll(() => admin.connect());
+  afterAll(() => admin.end());
+
+  it('fails only the work on that connection, and the process and the pool go on', async () => {
+    const db = openPostgres(PG_ADMIN_URL, { max: 2 });
+    try {
+      // A checked-out connection killed between two statements: node-postgres emits 'error' on the client,
+      // which crashes the process unless something listens (the worker died this way in a PostgreSQL restart).
+      const outcome = db.session(async (q) => {
+        const { rows } = await q.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await admin.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return q.query('SELECT 1');
+      });
+      await expect(outcome).rejects.toThrow(/terminat|not queryable/i);
+      // The dead connection left the pool: the next statements get fresh ones.
+      for (let i = 0; i < 3; i++) {
+        expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      }
+    } finally {
+      await db.close();
+    }
+  });
+});
