@@ -5,8 +5,10 @@
  *
  * Choice by catalog size and engine (figures: bench/results/search-*.md, bench/README.md):
  * - up to 20K rows: no index — exact search: perfect recall, nothing to build (~25 ms at 20K × 256 here);
- * - above that on PostgreSQL: IVFFlat, lists ≈ rows/1000 up to 1M rows and √rows above, probes ≈ √lists / 2
- *   (at least 10). /mood asks for a pool of 200 candidates, which an HNSW scan pays for in graph expansions:
+ * - above that on PostgreSQL: IVFFlat, lists ≈ rows/1000 up to 1M rows and √rows above, probes ≈ √lists / 4
+ *   (at least 10): on the benchmark catalog recall@10 reached 0.995 by probes 8 at 1M rows (1,000 lists) and by
+ *   probes 12 at 12.4M (3,526 lists), and more probes only cost time (√lists / 2 = 30 there: 0.995 at 4× the
+ *   latency of 4). /mood asks for a pool of 200 candidates, which an HNSW scan pays for in graph expansions:
  *   on the benchmark catalog HNSW (m 16, ef_construction 64) was ~1 ms faster at 20K rows, as fast at 250K and
  *   slower at 1M, with lower recall (0.975 against 0.996+), while IVFFlat built 8–20× faster in less memory
  *   (HNSW at 1M × 256 on 2 cores: 15.6 min, its graph outgrowing 1 GB at ~900K rows; IVFFlat: under a minute).
@@ -65,7 +67,7 @@ export function chooseIndex(rows: number, engine: Database['engine'], choice: In
   // Fewer lists than pgvector's guidance rather than a build the server cannot give memory to: each list
   // then holds more rows, so a search scans a little more per probe.
   while (lists > 1 && ivfflatBuildBytes(lists, choice.dimensions) > budget) lists = Math.floor(lists * 0.98);
-  return { kind: 'ivfflat', lists, probes: Math.max(10, Math.round(Math.sqrt(lists) / 2)) };
+  return { kind: 'ivfflat', lists, probes: Math.max(10, Math.round(Math.sqrt(lists) / 4)) };
 }
 
 /** maintenance_work_mem for building `plan`, as a PostgreSQL setting. */

@@ -200,10 +200,12 @@ describe('vector index choice and build', () => {
     expect(chooseIndex(5_000, 'postgres', d)).toEqual({ kind: 'exact' });
     // bench:search: with a pool of 200 candidates IVFFlat matched HNSW from 20K rows and beat it at 250K and 1M.
     expect(chooseIndex(100_000, 'postgres', d)).toEqual({ kind: 'ivfflat', lists: 100, probes: 10 });
-    expect(chooseIndex(1_000_000, 'postgres', d)).toEqual({ kind: 'ivfflat', lists: 1000, probes: 16 });
+    expect(chooseIndex(1_000_000, 'postgres', d)).toEqual({ kind: 'ivfflat', lists: 1000, probes: 10 });
     expect(chooseIndex(12_400_000, 'postgres', { ...d, buildMemoryBytes: 4 * 1024 ** 3 })).toMatchObject({
       kind: 'ivfflat',
       lists: 3521,
+      // bench:catalog at 12.4M: recall 0.990 at probes 8, 0.995 at 12 and no higher at 30.
+      probes: 15,
     });
     expect(chooseIndex(12_400_000, 'pglite', d).kind).toBe('hnsw');
   });
