@@ -17,7 +17,7 @@ import { ensureCatalogReady } from './catalog-setup.ts';
 import { registerDiscordCommands, runDiscordBot } from './discord.ts';
 import { createLogger } from './logger.ts';
 import { progressBar } from './progress.ts';
-import { renderPlaylist } from './render.ts';
+import { renderPlaylist, renderPlaylistJson } from './render.ts';
 import { runSlackBot } from './slack.ts';
 import { runWorker } from './worker.ts';
 
@@ -72,7 +72,7 @@ program
           seed: opts.seed,
           filters: { yearFrom: opts.yearFrom, yearTo: opts.yearTo },
         });
-        console.log(opts.json ? JSON.stringify(playlist, null, 2) : renderPlaylist(playlist));
+        console.log(opts.json ? renderPlaylistJson(playlist) : renderPlaylist(playlist));
       } finally {
         await app.close();
       }

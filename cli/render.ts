@@ -13,6 +13,17 @@ export function terminalSafe(text: string): string {
   return stripVTControlCharacters(text).replace(CONTROLS, '');
 }
 
+/**
+ * A playlist as JSON, safe to print: JSON.stringify escapes C0 controls but leaves C1 controls (U+009B is
+ * a CSI to many terminals) and bidi overrides raw. Escaping them as \uXXXX keeps the parsed value unchanged.
+ */
+export function renderPlaylistJson(playlist: Playlist): string {
+  return JSON.stringify(playlist, null, 2).replace(
+    /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 const TIMING_ORDER = ['embedMood', 'hyde', 'embedHyde', 'search', 'rerank', 'links', 'title'] as const;
 
 export function renderPlaylist(playlist: Playlist, color = process.stdout.isTTY): string {

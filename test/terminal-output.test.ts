@@ -1,6 +1,6 @@
 /** `sonic-mood mood` prints catalog text: it must reach the terminal as text, never as terminal commands. */
 import { describe, expect, it } from 'vitest';
-import { renderPlaylist, terminalSafe } from '../cli/render.ts';
+import { renderPlaylist, renderPlaylistJson, terminalSafe } from '../cli/render.ts';
 import type { Playlist } from '../core/types.ts';
 
 const HOSTILE = [
@@ -48,6 +48,13 @@ describe('terminal output', () => {
       expect(out).toContain('click');
       expect(out).not.toContain('evil.example');
     }
+  });
+
+  it('prints --json with every control escaped, and the same data for a parser', () => {
+    const out = renderPlaylistJson(playlist(HOSTILE));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(JSON.parse(out)).toEqual(playlist(HOSTILE));
   });
 
   it('keeps ordinary Unicode: accents, RTL letters, emoji', () => {
