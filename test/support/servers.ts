@@ -120,36 +120,44 @@ export function postgresBinDir(): string {
   return path.join(root, version, 'bin');
 }
 
-/**
- * A PostgreSQL cluster of its own (initdb in a temporary folder, trust auth, user `postgres`), with the
- * machine's pgvector. PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
- * `url` is the cluster's `postgres` database, for creating the test's own database.
- */
-export async function startPostgresServer(): Promise<RestartableServer> {
+/** A PostgreSQL tool from the machine's newest server, run as the `postgres` user when the tests run as root. */
+export type PgTool = (tool: string, args: readonly string[]) => Promise<unknown>;
+
+export function pgTool(): PgTool {
   const bin = postgresBinDir();
-  const [port, dir] = await Promise.all([freePort(), mkdtemp(path.join(tmpdir(), 'sonic-mood-pg-'))]);
-  const asRoot = process.getuid?.() === 0;
-  const pgRun = (tool: string, args: readonly string[]) =>
-    asRoot
-      ? run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args])
-      : run(path.join(bin, tool), [...args]);
-  if (asRoot) await chown(dir, ...(await postgresIds()));
-  const data = path.join(dir, 'data');
-  await pgRun('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']).catch(
-    async (error: unknown) => {
-      await rm(dir, { recursive: true, force: true });
-      throw error;
-    },
-  );
+  return process.getuid?.() === 0
+    ? (tool, args) => run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args])
+    : (tool, args) => run(path.join(bin, tool), [...args]);
+}
+
+/** A temporary folder the cluster's user may write to. */
+export async function clusterDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  if (process.getuid?.() === 0) await chown(dir, ...(await postgresIds()));
+  return dir;
+}
+
+/**
+ * Starting and stopping the cluster in `<dir>/data` on loopback `port` (socket in `dir`, log in `<dir>/log`);
+ * `start` returns once it takes connections, `destroy` deletes the folder. `options` are extra server settings.
+ */
+export function clusterControl(
+  pgRun: PgTool,
+  { dir, port, options = '' }: { readonly dir: string; readonly port: number; readonly options?: string },
+): RestartableServer & { running(): boolean; readonly logFile: string } {
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  const data = path.join(dir, 'data');
+  const logFile = path.join(dir, 'log');
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off ${options}`.trim();
   let running = false;
-  const server: RestartableServer = {
+  const control = {
     url,
+    logFile,
+    running: () => running,
     async start() {
       if (running) return;
-      await pgRun('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
-      running = true;
+      running = true; // pg_ctl may start the postmaster and still fail its wait: stop() must try regardless
+      await pgRun('pg_ctl', ['-D', data, '-o', serverOptions, '-l', logFile, '-w', '-t', '60', 'start']);
       await until(async () => {
         const client = new pg.Client({ connectionString: url });
         await client.connect();
@@ -163,14 +171,37 @@ export async function startPostgresServer(): Promise<RestartableServer> {
       running = false;
     },
     async destroy() {
-      await server.stop().catch(() => {});
+      await control.stop().catch(() => {});
       await rm(dir, { recursive: true, force: true });
     },
   };
-  await startedOrCleanedUp(server.start, async () => {
-    running = true; // pg_ctl may have started the postmaster before it gave up waiting: stop it regardless
-    await server.destroy();
+  return control;
+}
+
+/**
+ * A PostgreSQL cluster of its own (initdb in a temporary folder, trust auth, user `postgres`), with the
+ * machine's pgvector. PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
+ * `url` is the cluster's `postgres` database, for creating the test's own database.
+ */
+export async function startPostgresServer(): Promise<RestartableServer> {
+  const pgRun = pgTool();
+  const [port, dir] = await Promise.all([freePort(), clusterDir('sonic-mood-pg-')]);
+  await pgRun('initdb', [
+    '-D',
+    path.join(dir, 'data'),
+    '-A',
+    'trust',
+    '-U',
+    'postgres',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   });
+  const server = clusterControl(pgRun, { dir, port });
+  await startedOrCleanedUp(server.start, server.destroy);
   return server;
 }
 
