@@ -53,6 +53,7 @@ import { MoodJobData, moodJobId, type ReplyTarget } from '../workers/jobs.ts';
 import { createMoodQueue } from '../workers/mood-queue.ts';
 import { createMoodWorker } from '../workers/mood-worker.ts';
 import type { PlaylistContexts } from '../workers/playlist-context.ts';
+import { redisKeys } from '../workers/redis-keys.ts';
 import type { Responder } from '../workers/responder.ts';
 
 const DATABASE_NAME = 'sonic_mood_bench_pipeline';
@@ -408,7 +409,7 @@ function prefixedContexts(redis: Redis, prefix: string): PlaylistContexts {
   return {
     async save(context) {
       const id = randomBytes(9).toString('base64url');
-      await redis.set(`${prefix}:playlist:${id}`, JSON.stringify(context), 'EX', 600);
+      await redis.set(redisKeys(prefix).playlist(id), JSON.stringify(context), 'EX', 600);
       return id;
     },
     load: async () => undefined,

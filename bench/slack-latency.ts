@@ -34,6 +34,7 @@ import { dropPrefix, REDIS_URL, testPrefix } from '../test/support/redis.ts';
 import { signedHeaders, slashCommandBody } from '../test/support/slack.ts';
 import { createMoodWorker } from '../workers/mood-worker.ts';
 import { createPlaylistContexts } from '../workers/playlist-context.ts';
+import { redisKeys } from '../workers/redis-keys.ts';
 
 const BOT_TOKEN = 'xoxb-bench-bot-token';
 const SIGNING_SECRET = 'bench-signing-secret';
@@ -90,7 +91,7 @@ const worker = createMoodWorker({
       isSlackResponseUrl: (url) => url.origin === slack.origin,
     }),
   },
-  contexts: createPlaylistContexts(consumer),
+  contexts: createPlaylistContexts(consumer, redisKeys(prefix)),
   concurrency: config.queue.concurrency,
   lockMs: config.queue.lockMs,
   log,

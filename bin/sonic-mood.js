@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly: tsx compiles on load, so there is no build step to forget.
+// The command from a checkout: runs the TypeScript sources through tsx (a dev dependency), so `npx sonic-mood`
+// and the tests need no build step. Production runs the compiled `node dist/cli/main.js` (`npm run build`).
 import { register } from 'tsx/esm/api';
 
 register();

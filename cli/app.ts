@@ -22,7 +22,7 @@ export async function openApp(config: Config, log: Logger, metrics?: Metrics): P
   const [db, providers] = await Promise.all([
     openDatabase(config),
     createModelProviders(config, (stage, error) =>
-      log.warn({ stage, err: errorSummary(error) }, 'remote writer failed; used the local one'),
+      log.warn({ stage, err: error }, 'remote writer failed; used the local one'),
     ),
   ]);
   const cache = createLinkCache(db);
@@ -36,8 +36,10 @@ export async function openApp(config: Config, log: Logger, metrics?: Metrics): P
     index: createSongIndex(db),
     links,
     options: config.recommend,
-    onDegraded: (stage, error) =>
-      log.warn({ stage, err: errorSummary(error) }, 'HyDE failed; searching by mood alone'),
+    onDegraded: (stage, error) => log.warn({ stage, err: error }, 'HyDE failed; searching by mood alone'),
+    // The share of named songs the catalog holds is how well grounded HyDE works on this catalog.
+    onSuggestions: (stats) =>
+      log.debug(stats, 'grounded HyDE: songs named by the model, found in the catalog'),
   });
   return { db, providers, recommender, close: () => db.close() };
 }

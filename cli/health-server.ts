@@ -19,22 +19,44 @@ export const HEALTH_PATHS = ['/healthz', '/metrics'] as const;
 
 export type HealthHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** `GET /healthz`: 200 when every check answers within 2 s, else 503; `GET /metrics`: Prometheus text. */
-export function createHealthHandler(checks: Record<string, HealthCheck>, metrics: Metrics): HealthHandler {
+/** What `/healthz` says of one check: `timeout` past 2 s, `unreachable` when it failed. */
+type CheckState = 'ok' | 'timeout' | 'unreachable';
+
+export interface HealthLog {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/**
+ * `GET /healthz`: 200 when every check answers within 2 s, else 503; `GET /metrics`: Prometheus text.
+ * The response names only the state of each check; why one failed goes to `log` (the error may carry a
+ * connection string), once when the check starts failing and once when it recovers, not on every probe.
+ */
+export function createHealthHandler(
+  checks: Record<string, HealthCheck>,
+  metrics: Metrics,
+  log?: HealthLog,
+): HealthHandler {
+  const failing = new Set<string>();
+  const probe = async (name: string, check: HealthCheck): Promise<CheckState> => {
+    try {
+      await withTimeout(check(), CHECK_TIMEOUT_MS);
+      if (failing.delete(name)) log?.info({ check: name }, 'health check ok again');
+      return 'ok';
+    } catch (error) {
+      const state = error instanceof CheckTimeout ? 'timeout' : 'unreachable';
+      if (!failing.has(name)) log?.warn({ check: name, state, err: error }, 'health check failing');
+      failing.add(name);
+      return state;
+    }
+  };
   return (req, res) => {
     void (async () => {
       const path = (req.url ?? '/').split('?')[0];
       if (req.method === 'GET' && path === '/healthz') {
         const results = await Promise.all(
-          Object.entries(checks).map(async ([name, check]) => {
-            try {
-              await withTimeout(check(), 2_000);
-              return [name, 'ok'] as const;
-            } catch {
-              // The reason stays in the logs: it may carry a connection string.
-              return [name, 'unreachable'] as const;
-            }
-          }),
+          Object.entries(checks).map(async ([name, check]) => [name, await probe(name, check)] as const),
         );
         const ok = results.every(([, state]) => state === 'ok');
         res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
@@ -48,21 +70,31 @@ export function createHealthHandler(checks: Record<string, HealthCheck>, metrics
       }
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end('{"error":"not found"}');
-    })().catch(() => {
+    })().catch((error: unknown) => {
+      // A metric collector that threw, or a client gone mid-answer.
+      log?.error({ path: req.url, err: error }, 'health request failed');
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
   };
 }
 
-/** Serves on `port` (0 turns it off). */
+/**
+ * Serves on `port` (0 turns it off). `routes` are answered first, by path: the one port a web service exposes
+ * also carries its public endpoint (Discord's `/interactions` in HTTP mode).
+ */
 export async function startHealthServer(
   port: number,
   checks: Record<string, HealthCheck>,
   metrics: Metrics,
+  log?: HealthLog,
+  routes: Readonly<Record<string, HealthHandler>> = {},
 ): Promise<HealthServer> {
   if (port === 0) return { port: undefined, close: async () => {} };
-  const server = createServer(createHealthHandler(checks, metrics));
+  const health = createHealthHandler(checks, metrics, log);
+  const server = createServer((req, res) =>
+    (routes[(req.url ?? '/').split('?')[0] ?? '/'] ?? health)(req, res),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
@@ -79,9 +111,18 @@ export async function startHealthServer(
   };
 }
 
+const CHECK_TIMEOUT_MS = 2_000;
+
+class CheckTimeout extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'CheckTimeout';
+  }
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
+    new Promise<T>((_, reject) => setTimeout(() => reject(new CheckTimeout(ms)), ms).unref()),
   ]);
 }

@@ -24,7 +24,18 @@ export function renderPlaylistJson(playlist: Playlist): string {
   );
 }
 
-const TIMING_ORDER = ['embedMood', 'hyde', 'embedHyde', 'search', 'rerank', 'links', 'title'] as const;
+const TIMING_ORDER = [
+  'themes',
+  'embedMood',
+  'hyde',
+  'embedHyde',
+  'resolveSongs',
+  'search',
+  'lexical',
+  'rerank',
+  'links',
+  'title',
+] as const;
 
 export function renderPlaylist(playlist: Playlist, color = process.stdout.isTTY): string {
   const bold = (s: string) => (color ? `\x1b[1m${s}\x1b[22m` : s);

@@ -19,7 +19,7 @@ export function onShutdown(log: Logger, steps: readonly (readonly [string, () =>
         await step();
       } catch (error) {
         failed = true;
-        log.error({ step: name, err: String(error) }, 'shutdown step failed');
+        log.error({ step: name, err: error }, 'shutdown step failed');
       }
     }
     log.info('stopped');

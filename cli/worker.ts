@@ -29,6 +29,7 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
     config.queue.healthPort,
     { redis: () => redis.ping(), database: () => app.db.query('SELECT 1') },
     metrics,
+    log,
   );
   if (!(await activeModel(app.db))) await ensureCatalogReady(app.db, app.providers.embedder, log);
 

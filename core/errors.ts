@@ -46,10 +46,11 @@ export function isMoodError(error: unknown, code?: MoodErrorCode): error is Mood
   return error instanceof MoodError && (code === undefined || error.code === code);
 }
 
+const GENERIC_FAILURE = 'Something went wrong while brewing your playlist. Please try again.';
+
 /** What a user is told for each code: short, friendly, never a stack trace or a secret. */
 export function userMessage(error: unknown): string {
-  if (!(error instanceof MoodError))
-    return 'Something went wrong while brewing your playlist. Please try again.';
+  if (!(error instanceof MoodError)) return GENERIC_FAILURE;
   switch (error.code) {
     case MoodErrorCode.EmptyMood:
     case MoodErrorCode.MoodTooLong:
@@ -57,7 +58,6 @@ export function userMessage(error: unknown): string {
     case MoodErrorCode.MoodNotUnderstood:
       return 'I could not find words I understand in that mood. Try describing it in a few English words.';
     case MoodErrorCode.EmbeddingUnavailable:
-    case MoodErrorCode.WriterUnavailable:
       return 'The music brain is unavailable right now. Please try again in a minute.';
     case MoodErrorCode.ModelRejected:
       return 'The music brain refused Sonic Mood’s credentials or model name. Please tell an admin.';
@@ -67,9 +67,12 @@ export function userMessage(error: unknown): string {
       return 'No songs in the catalog match those filters. Try a wider year range.';
     case MoodErrorCode.IndexMismatch:
       return 'The live song index was built with a model this worker cannot use. An admin needs to configure the worker for that model or re-index.';
+    // Never a playlist's outcome: a writer that fails gives way to the local one (writer-fallback.ts), and a
+    // Spotify failure to a search link (spotify/resolver.ts). Should one ever escape, it is a plain failure.
+    case MoodErrorCode.WriterUnavailable:
     case MoodErrorCode.SpotifyRateLimited:
     case MoodErrorCode.SpotifyUnavailable:
-      return 'Spotify is busy right now. Please try again in a minute.';
+      return GENERIC_FAILURE;
     case MoodErrorCode.ConfigInvalid:
       return 'Sonic Mood is not configured correctly. Please tell an admin.';
   }

@@ -7,7 +7,10 @@ export type Vector = Float32Array;
 export type EmbedMode = 'query' | 'document';
 
 export interface Embedder {
-  /** Identifies the model in the database, e.g. `local:glove-mood-116@2` or `openai:qwen3-embedding-8b@1024`. */
+  /**
+   * The model's recorded name (`formatModelRef` in core/models.ts), e.g. `local:glove-mood-116@2` or
+   * `openai:qwen3-embedding-8b@1024`.
+   */
   readonly model: string;
   readonly dimensions: number;
   /** Texts → unit vectors, in order. Throws `MoodError(EmbeddingUnavailable, retryable)` when the model is down. */
@@ -24,6 +27,17 @@ export interface Writer {
     songs: readonly { name: string; artist: string | null }[],
     signal?: AbortSignal,
   ): Promise<string>;
+  /**
+   * Grounded HyDE: up to `max` real, existing songs that fit the mood, as the model knows them. Only a
+   * remote chat model can name songs; a writer without the ability leaves this out.
+   */
+  suggestSongs?(mood: string, max: number, signal?: AbortSignal): Promise<SongSuggestion[]>;
+}
+
+/** A song a chat model named for a mood: untrusted text, bounded and validated, matched on its key. */
+export interface SongSuggestion {
+  readonly title: string;
+  readonly artist: string;
 }
 
 export interface SearchOptions {
@@ -39,6 +53,39 @@ export interface SongIndex {
   search(vector: Vector, options: SearchOptions): Promise<Candidate[]>;
   /** The live model's vectors of these songs (songs without one are skipped). */
   vectorsOf(songIds: readonly SongId[]): Promise<Vector[]>;
+  /**
+   * Songs whose tags, genre, title or artist carry the query's words, best match first, each with its
+   * cosine similarity to `vector` (hybrid retrieval's lexical half). Bounded: at most `limit` songs.
+   */
+  lexicalSearch?(vector: Vector, query: LexicalQuery): Promise<Candidate[]>;
+  /** Which of these themes at least one song's tags, genre or title names (artists do not count). */
+  themesInCatalog?(themes: readonly LexicalTheme[], filters?: MoodFilters): Promise<Set<string>>;
+  /**
+   * Songs by their normalised title + artist key (`matchKey`, the lyrics matcher's), with the live model's
+   * vector and the cosine similarity to `vector`; keys the catalog lacks are left out.
+   */
+  songsByKey?(keys: readonly string[], vector: Vector): Promise<KeyedSong[]>;
+  /** The share of the catalog's songs that have lyrics, in [0, 1] (estimated on a large catalog). */
+  lyricsShare?(): Promise<number>;
+}
+
+/** Groups of alternative words: a song matches a group when it carries any of its words. */
+export interface LexicalQuery {
+  readonly groups: readonly (readonly string[])[];
+  readonly limit: number;
+  readonly filters?: MoodFilters;
+  readonly excludeSongIds?: readonly SongId[];
+}
+
+export interface LexicalTheme {
+  readonly name: string;
+  readonly words: readonly string[];
+}
+
+export interface KeyedSong {
+  readonly key: string;
+  readonly candidate: Candidate;
+  readonly vector: Vector;
 }
 
 export interface LinkRequest {

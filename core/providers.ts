@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { loadLocalEmbedder } from './local/embedder.ts';
 import { LocalExplainer } from './local/explainer.ts';
 import { LocalWriter } from './local/writer.ts';
+import { formatModelRef, parseModelRef } from './models.ts';
 import { createOpenAIClient } from './openai/client.ts';
 import { OpenAIEmbedder } from './openai/embedder.ts';
 import { OpenAIWriter } from './openai/writer.ts';
@@ -49,19 +50,21 @@ export async function createModelProviders(
       : localWriter;
   const remote = new Map<string, Embedder>();
   const embedderFor = (model: string, dimensions: number): Embedder | undefined => {
-    if (model === embedder.model) return embedder;
-    if (model === local.model) return local;
-    const match = /^openai:(.+)@(\d+)$/.exec(model);
-    if (!match?.[1] || Number(match[2]) !== dimensions || !config.models.apiKey) return undefined;
-    const known = remote.get(model);
+    if (model === embedder.model && dimensions === embedder.dimensions) return embedder;
+    if (model === local.model && dimensions === local.dimensions) return local;
+    const ref = parseModelRef(model, dimensions);
+    // Another local model is another version of this code: its vectors mean something this one cannot say.
+    if (ref?.provider !== 'openai' || !config.models.apiKey) return undefined;
+    const key = formatModelRef(ref);
+    const known = remote.get(key);
     if (known) return known;
     const created = new OpenAIEmbedder({
       client: client ?? createOpenAIClient(config.models),
-      model: match[1],
-      dimensions,
+      model: ref.name,
+      dimensions: ref.dimensions,
       queryInstruction: config.models.queryInstruction,
     });
-    remote.set(model, created);
+    remote.set(key, created);
     return created;
   };
   return { embedder, embedderFor, writer, explainer: new LocalExplainer(local) };

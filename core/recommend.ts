@@ -1,15 +1,23 @@
 /**
  * The recommendation pipeline: mood text in, `Playlist` out.
  *
- *   title(mood) ∥ embed(mood) ∥ (HyDE text → embed) → blend → vector search → re-rank → Spotify links, why
+ *   title(mood) ∥ [themes the catalog lacks] → embed(mood) ∥ HyDE → blend
+ *     → vector search ∥ lexical search (∥ the songs a chat model named) → rank fusion → re-rank → links, why
  *
- * Independent stages run concurrently and every stage is timed. A HyDE failure degrades to the mood
- * vector alone; an embedding failure is a retryable `MoodError` for the caller to report.
+ * HyDE is lyrics (a chat model's, or the local writer's expansion words) embedded as a document, or —
+ * for a name-only catalog with a remote writer — real songs the model names, found in the catalog
+ * (grounded-hyde.ts). Independent stages run concurrently and every stage is timed. A HyDE failure
+ * degrades to the mood vector alone; an embedding failure is a retryable `MoodError` for the caller.
  */
-import { MoodError, MoodErrorCode } from './errors.ts';
+import { isMoodError, MoodError, MoodErrorCode } from './errors.ts';
+import { fuse, type RankedList } from './fusion.ts';
+import { centroid, type GroundedResult, suggestedSongs } from './grounded-hyde.ts';
 import type { Embedder, Explainer, LinkResolver, SongIndex, Vector, Writer } from './ports.ts';
-import { rerank } from './rerank.ts';
-import type { MoodRequest, Playlist, StageTimings, Track } from './types.ts';
+import { describePlaylist, planRequest } from './request-plan.ts';
+import { type RerankCandidate, rerank } from './rerank.ts';
+import type { Candidate, MoodRequest, Playlist, StageTimings, Track } from './types.ts';
+
+export type HydeMode = 'auto' | 'lyrics' | 'songs';
 
 export interface RecommendOptions {
   readonly hydeEnabled: boolean;
@@ -18,7 +26,20 @@ export interface RecommendOptions {
   readonly candidatePool: number;
   readonly maxPerArtist: number;
   readonly popularityWeight: number;
+  /** Weight of the lexical match in the rank fusion (the vector search's is 1); 0 turns it off. */
+  readonly lexicalWeight: number;
+  readonly lexicalLimit: number;
+  /** Reciprocal-rank fusion's k. */
+  readonly fusionK: number;
+  readonly hydeMode: HydeMode;
+  /** `auto` writes lyrics when at least this share of the catalog has lyrics, else names songs. */
+  readonly hydeLyricsShare: number;
+  readonly suggestedSongs: number;
+  readonly suggestionWeight: number;
 }
+
+/** How often `auto` re-reads the catalog's share of songs with lyrics: an ingest changes it rarely. */
+const LYRICS_SHARE_TTL_MS = 10 * 60_000;
 
 export interface RecommenderDeps {
   readonly embedder: Embedder;
@@ -33,6 +54,8 @@ export interface RecommenderDeps {
   readonly explainer?: Explainer;
   readonly options: RecommendOptions;
   readonly onDegraded?: (stage: 'hyde', error: unknown) => void;
+  /** Grounded HyDE's yield: songs the chat model named (distinct), and how many the catalog holds. */
+  readonly onSuggestions?: (stats: { readonly suggested: number; readonly found: number }) => void;
 }
 
 export interface Recommender {
@@ -41,6 +64,21 @@ export interface Recommender {
 
 export function createRecommender(deps: RecommenderDeps): Recommender {
   const { writer, index, links, explainer, options } = deps;
+  let lyricsShare: { value: Promise<number>; at: number } | undefined;
+
+  /** Lyric HyDE or grounded suggestions: only a writer that can name songs over an index that finds them. */
+  const hydeMode = async (): Promise<'lyrics' | 'songs'> => {
+    if (options.hydeMode === 'lyrics' || !writer.suggestSongs || !index.songsByKey) return 'lyrics';
+    if (options.hydeMode === 'songs' || !index.lyricsShare) return 'songs';
+    if (!lyricsShare || Date.now() - lyricsShare.at > LYRICS_SHARE_TTL_MS) {
+      const value = index.lyricsShare();
+      lyricsShare = { value, at: Date.now() };
+      value.catch(() => {
+        lyricsShare = undefined;
+      });
+    }
+    return (await lyricsShare.value) >= options.hydeLyricsShare ? 'lyrics' : 'songs';
+  };
 
   return {
     async recommend(request) {
@@ -72,34 +110,74 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
       // remote writer's latency is off the critical path. Awaited below; a failure before then is not lost.
       const title = timed('title', () => writer.title(request.text, []));
       title.catch(() => {});
-      const moodVector = timed('embedMood', async () => first(await embedder.embed([request.text], 'query')));
-      const hydeVector = options.hydeEnabled
-        ? timed('hyde', () => writer.hypotheticalLyrics(request.text))
-            .then((lyrics) =>
-              timed('embedHyde', async () => first(await embedder.embed([lyrics], 'document'))),
-            )
-            .catch((error: unknown) => {
-              deps.onDegraded?.('hyde', error);
-              return undefined;
-            })
-        : Promise.resolve(undefined);
-
+      // One index probe per named theme (only for a request that names a scene or time of day), beside the
+      // HyDE mode (the catalog's share of songs with lyrics, read once per LYRICS_SHARE_TTL_MS).
+      const [plan, mode] = await Promise.all([
+        timed('themes', () => planRequest(request.text, index, request.filters)),
+        options.hydeEnabled ? hydeMode().catch(() => 'lyrics' as const) : Promise.resolve(undefined),
+      ]);
+      const moodVector = timed('embedMood', async () => {
+        try {
+          return first(await embedder.embed([plan.searchText], 'query'));
+        } catch (error) {
+          // What is left once a missing theme is taken out may be words the embedder does not know
+          // ("snow qqqz"): then the whole request is the closest thing to search for.
+          if (plan.searchText === request.text || !isMoodError(error, MoodErrorCode.MoodNotUnderstood))
+            throw error;
+          return first(await embedder.embed([request.text], 'query'));
+        }
+      });
+      moodVector.catch(() => {});
+      const hyde = mode
+        ? hydeVectors(request, plan.searchText, moodVector, embedder, mode, timed)
+        : Promise.resolve({ vector: undefined, grounded: undefined });
       const likeVector = request.likeSongIds?.length
         ? index.vectorsOf(request.likeSongIds).then(centroid)
         : Promise.resolve(undefined);
 
-      const [mood, hyde, like] = await Promise.all([moodVector, hydeVector, likeVector]);
-      const moodQuery = hyde ? blend(mood, hyde, options.hydeWeight) : mood;
+      const [mood, { vector: hydeVector, grounded }, like] = await Promise.all([
+        moodVector,
+        hyde,
+        likeVector,
+      ]);
+      const moodQuery = hydeVector ? blend(mood, hydeVector, options.hydeWeight) : mood;
       // "More like this": the shown songs' centre weighs as much as the mood itself.
       const query = like ? blend(moodQuery, like, 0.5) : moodQuery;
 
-      const candidates = await timed('search', () =>
-        index.search(query, {
-          limit: Math.max(options.candidatePool, request.size * 4),
-          filters: request.filters,
-          excludeSongIds: request.excludeSongIds,
-        }),
-      );
+      const lexical =
+        index.lexicalSearch &&
+        options.lexicalWeight > 0 &&
+        options.lexicalLimit > 0 &&
+        plan.lexicalGroups.length > 0
+          ? index.lexicalSearch.bind(index)
+          : undefined;
+      const [vectorHits, lexicalHits] = await Promise.all([
+        timed('search', () =>
+          index.search(query, {
+            limit: Math.max(options.candidatePool, request.size * 4),
+            filters: request.filters,
+            excludeSongIds: request.excludeSongIds,
+          }),
+        ),
+        lexical
+          ? timed('lexical', () =>
+              lexical(query, {
+                groups: plan.lexicalGroups,
+                limit: options.lexicalLimit,
+                filters: request.filters,
+                excludeSongIds: request.excludeSongIds,
+              }),
+            )
+          : Promise.resolve([] as Candidate[]),
+      ]);
+      const lists: RankedList[] = [
+        { candidates: vectorHits, weight: 1 },
+        { candidates: lexicalHits, weight: options.lexicalWeight },
+        { candidates: grounded?.candidates ?? [], weight: options.suggestionWeight },
+      ].filter((list) => list.candidates.length > 0);
+      // With the vector search alone there is nothing to fuse: its similarities say more than its ranks.
+      const candidates: readonly RerankCandidate[] =
+        lists.length > 1 ? fuse(lists, options.fusionK) : (lists[0]?.candidates ?? []);
       if (candidates.length === 0) {
         const filtered = request.filters?.yearFrom !== undefined || request.filters?.yearTo !== undefined;
         throw filtered
@@ -139,7 +217,7 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
       timings.total = Math.round(performance.now() - started);
       return {
         title: titleText,
-        description: `${tracks.length} songs for “${request.text}”`,
+        description: describePlaylist(tracks.length, request.text, plan),
         mood: request.text,
         tracks,
         providers: { embedder: embedder.model, writer: writer.name, links: links.name },
@@ -147,6 +225,40 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
       };
     },
   };
+
+  /**
+   * The HyDE vector: lyrics (or the local writer's words) embedded as a document, or the centre of the
+   * catalog songs a chat model named, which also join the candidates. A failure leaves the mood vector alone.
+   */
+  async function hydeVectors(
+    request: MoodRequest,
+    text: string,
+    moodVector: Promise<Vector>,
+    embedder: Embedder,
+    mode: 'lyrics' | 'songs',
+    timed: <T>(stage: keyof StageTimings, work: () => Promise<T>) => Promise<T>,
+  ): Promise<{ vector: Vector | undefined; grounded: GroundedResult | undefined }> {
+    try {
+      if (mode === 'songs' && writer.suggestSongs && index.songsByKey) {
+        const grounded = await suggestedSongs(
+          { suggestSongs: writer.suggestSongs.bind(writer) },
+          { songsByKey: index.songsByKey.bind(index) },
+          { ...request, text },
+          moodVector,
+          options.suggestedSongs,
+          timed,
+        );
+        deps.onSuggestions?.({ suggested: grounded.suggested, found: grounded.found });
+        return { vector: grounded.vector, grounded };
+      }
+      const lyrics = await timed('hyde', () => writer.hypotheticalLyrics(text));
+      const vector = await timed('embedHyde', async () => first(await embedder.embed([lyrics], 'document')));
+      return { vector, grounded: undefined };
+    } catch (error) {
+      deps.onDegraded?.('hyde', error);
+      return { vector: undefined, grounded: undefined };
+    }
+  }
 }
 
 function first(vectors: Vector[]): Vector {
@@ -156,15 +268,6 @@ function first(vectors: Vector[]): Vector {
       retryable: true,
     });
   return v;
-}
-
-/** The normalised mean of unit vectors, or undefined for none. */
-function centroid(vectors: Vector[]): Vector | undefined {
-  const [head] = vectors;
-  if (!head) return undefined;
-  const sum = new Float32Array(head.length);
-  for (const v of vectors) for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] ?? 0) + (v[i] ?? 0);
-  return blend(sum, sum, 0);
 }
 
 /** (1 − w)·a + w·b, renormalised to unit length. */

@@ -1,5 +1,6 @@
 /**
- * Re-ranking of vector-search candidates: similarity blended with popularity, at most N songs per artist,
+ * Re-ranking of the retrieved candidates: relevance (the fused rank score of hybrid retrieval, or the
+ * cosine similarity when only the vector search found anything) blended with popularity, at most N songs per artist,
  * no duplicate song names (remasters, live versions), no intros or skits, and a seeded shuffle for "Another take".
  * Pure and deterministic: the same candidates, options and seed give the same playlist.
  */
@@ -25,9 +26,12 @@ const FILLER = /^(?:\d+\s+)?(?:intro|interlude|outro|skit|prelude|reprise|segue|
 /** How far "Another take" may move a song: about a fifth of the pool's score range. */
 const TAKE_NOISE = 0.2;
 
-export function rerank(candidates: readonly Candidate[], options: RerankOptions): Ranked[] {
+/** A candidate, with the fused relevance when hybrid retrieval fused several lists (core/fusion.ts). */
+export type RerankCandidate = Candidate & { readonly relevance?: number };
+
+export function rerank(candidates: readonly RerankCandidate[], options: RerankOptions): Ranked[] {
   if (candidates.length === 0) return [];
-  const sims = candidates.map((c) => c.similarity);
+  const sims = candidates.map(relevanceOf);
   const minSim = Math.min(...sims);
   const simRange = Math.max(...sims) - minSim || 1;
   // Popularity is heavy-tailed (a few songs have millions of plays): compare on a log scale.
@@ -35,9 +39,12 @@ export function rerank(candidates: readonly Candidate[], options: RerankOptions)
   const random = options.seed === undefined ? undefined : mulberry32(options.seed);
   const w = options.popularityWeight;
 
-  const scored = candidates.map((c) => {
+  const scored = candidates.map((candidate) => {
+    // The relevance is the re-rank's input, not part of the ranked song.
+    const { relevance, ...c } = candidate;
+    const signal = relevance ?? c.similarity;
     const base =
-      (1 - w) * ((c.similarity - minSim) / simRange) + (w * Math.log1p(Math.max(0, c.popularity))) / maxPop;
+      (1 - w) * ((signal - minSim) / simRange) + (w * Math.log1p(Math.max(0, c.popularity))) / maxPop;
     return { ...c, score: random ? base + TAKE_NOISE * random() : base };
   });
   // Ties broken by id so the order never depends on the database's row order.
@@ -58,6 +65,10 @@ export function rerank(candidates: readonly Candidate[], options: RerankOptions)
     picked.push(c);
   }
   return picked;
+}
+
+function relevanceOf(c: RerankCandidate): number {
+  return c.relevance ?? c.similarity;
 }
 
 /** A small, fast, seeded PRNG (public domain) returning floats in [0, 1). */

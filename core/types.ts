@@ -1,5 +1,9 @@
 /** Domain types shared by every layer. Plain data only: these cross queues and process boundaries. */
 
+/** The chat platforms Sonic Mood answers on. */
+export const PLATFORMS = ['discord', 'slack'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
 /** A user's request: the mood text, already validated (see `parseMood`), and what to return. */
 export interface MoodRequest {
   /** The mood as the user typed it, trimmed and length-limited. */
@@ -60,6 +64,12 @@ export interface StageTimings {
   hyde?: number;
   embedHyde?: number;
   search?: number;
+  /** Which of the request's themes the catalog holds songs for (only when it names one). */
+  themes?: number;
+  /** The lexical half of hybrid retrieval, beside `search`. */
+  lexical?: number;
+  /** Grounded HyDE: finding the songs the chat model named in the catalog (`hyde` is the naming). */
+  resolveSongs?: number;
   rerank?: number;
   links?: number;
   title?: number;

@@ -1,6 +1,6 @@
 import type { Writer } from './ports.ts';
 
-export type WriterStage = 'hyde' | 'title';
+export type WriterStage = 'hyde' | 'title' | 'suggestions';
 
 export interface FallbackOptions {
   /**
@@ -32,8 +32,22 @@ export function createFallbackWriter(
       // A failing logger must not turn a recovered error into a failed playlist.
     }
   };
+  const suggest = primary.suggestSongs?.bind(primary);
   return {
     name: `${primary.name}|fallback:${fallback.name}`,
+    // Only the primary can name songs; when it fails, there are none and the mood vector carries the search.
+    ...(suggest
+      ? {
+          async suggestSongs(mood: string, max: number, signal?: AbortSignal) {
+            try {
+              return await suggest(mood, max, within(signal));
+            } catch (error) {
+              report('suggestions', error);
+              return [];
+            }
+          },
+        }
+      : {}),
     async hypotheticalLyrics(mood, signal) {
       try {
         return await primary.hypotheticalLyrics(mood, within(signal));

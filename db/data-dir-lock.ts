@@ -112,6 +112,7 @@ async function tryCreate(lockPath: string, content: string): Promise<boolean> {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   } finally {
+    // Already linked into place or never written: either way nothing is left to clean up.
     await unlink(aside).catch(() => {});
   }
 }
@@ -163,6 +164,7 @@ async function takeOver(lockPath: string, stale: LockHolder): Promise<void> {
       (s) => Date.now() - s.mtimeMs,
       () => 0,
     );
+    // Another process may have removed the stale guard first; the loop tries again either way.
     if (age > TAKEOVER_STALE_MS) await unlink(guard).catch(() => {});
     else await new Promise((resolve) => setTimeout(resolve, 50));
     return;
@@ -173,6 +175,7 @@ async function takeOver(lockPath: string, stale: LockHolder): Promise<void> {
     if (typeof now === 'object' && now.pid === stale.pid && now.since === stale.since) await unlink(lockPath);
   } finally {
     await file.close();
+    // A guard already gone was removed as stale by a waiting process: nothing to release.
     await unlink(guard).catch(() => {});
   }
 }

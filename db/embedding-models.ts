@@ -34,14 +34,6 @@ export async function modelByName(db: Queryable, name: string): Promise<Embeddin
   ).rows[0];
 }
 
-export async function listModels(db: Queryable): Promise<EmbeddingModel[]> {
-  return (
-    await db.query<EmbeddingModel & Record<string, unknown>>(
-      `SELECT ${COLUMNS} FROM embedding_models ORDER BY id`,
-    )
-  ).rows;
-}
-
 /** The model's row, created on first use; a different dimension under the same name is refused. */
 export async function ensureModel(db: Queryable, name: string, dimensions: number): Promise<EmbeddingModel> {
   await db.query(

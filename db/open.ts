@@ -20,6 +20,7 @@ export async function openDatabase(
   try {
     await migrate(db);
   } catch (error) {
+    // The migration's error is the one to report; closing is only so the process can exit.
     await db.close().catch(() => {});
     throw error;
   }

@@ -114,6 +114,7 @@ export function openPostgres(connectionString: string, options: PostgresOptions 
         await client.query('COMMIT');
         return result;
       } catch (error) {
+        // The transaction's own error is the one to report, not a ROLLBACK on a connection it broke.
         await client.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {

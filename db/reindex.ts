@@ -1,25 +1,34 @@
 /**
- * Re-indexing: embed the catalog for a model, build that model's ANN index beside the live one, then
- * switch `/mood` to it in one transaction. Until the switch, searches keep using the old model and index;
- * a failed or cancelled run leaves them untouched.
+ * Re-indexing: embed the catalog for a model, build that model's ANN index beside the live model's, then
+ * switch `/mood` to it in one transaction. For a new model, searches keep using the old model and its index
+ * until the switch, and a failed or cancelled run leaves them untouched. Re-indexing the live model itself
+ * (a refresh, or `full`) writes its vectors in place page by page and replaces its index without a gap.
  */
+import { z } from 'zod';
 import type { Embedder } from '../core/ports.ts';
 import type { Database } from './database.ts';
 import { activate, ensureModel, setIndexState } from './embedding-models.ts';
 import { backfillEmbeddings } from './embeddings.ts';
 import { buildIndex, chooseIndex, type IndexPlan, indexSizeBytes } from './vector-index.ts';
 
-export type ReindexPhase = 'embedding' | 'indexing' | 'switching' | 'done';
+export const REINDEX_PHASES = ['embedding', 'indexing', 'switching', 'done'] as const;
+export type ReindexPhase = (typeof REINDEX_PHASES)[number];
 
-export interface ReindexProgress {
-  readonly phase: ReindexPhase;
-  readonly done: number;
-  readonly total: number;
+/**
+ * What a re-index reports as it goes. A schema, not only a type: the worker stores it in the BullMQ job, and
+ * whatever reads it back (the status of `/mood-admin`) gets it from Redis, where anything may have written it.
+ */
+export const ReindexProgress = z.object({
+  phase: z.enum(REINDEX_PHASES),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
   /** Songs per second over this run's embedding so far. */
-  readonly rate: number;
-  readonly etaSeconds: number | null;
-  readonly cursor: string;
-}
+  rate: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+  /** The last song id embedded: where a resumed full run starts again (the job's `startAfter`). */
+  cursor: z.string().max(20),
+});
+export type ReindexProgress = Readonly<z.infer<typeof ReindexProgress>>;
 
 export interface ReindexOptions {
   readonly full?: boolean;
@@ -148,6 +157,7 @@ async function run(db: Database, embedder: Embedder, options: ReindexOptions): P
       indexSeconds,
     };
   } catch (error) {
+    // The run's own error is the one to report; a database too broken to record the failure says so itself.
     if (!model.isActive) await setIndexState(db, model.id, 'failed').catch(() => {});
     throw error;
   }

@@ -1,24 +1,16 @@
 /**
- * `SongIndex` over pgvector: cosine distance on the live model's halfvec embeddings. Searches and vector reads
- * may be answered by a read replica (replicas.ts); the live model is always the primary's.
+ * `SongIndex` over pgvector: cosine distance on the live model's halfvec embeddings, beside full-text search
+ * on the songs' own words (lexical-search.ts). Searches and vector reads may be answered by a read replica
+ * (replicas.ts); the live model is always the primary's.
  */
 import pgvector from 'pgvector';
 import type { SearchOptions, SongIndex, Vector } from '../core/ports.ts';
 import type { Candidate } from '../core/types.ts';
+import { type CandidateRow, toCandidate } from './candidate-rows.ts';
 import type { Database } from './database.ts';
+import { lexicalSearch, lyricsShare, songsByKey, themesInCatalog } from './lexical-search.ts';
 import { type Readers, readersOf } from './replicas.ts';
 import { quantized, searchSettings } from './vector-index.ts';
-
-interface CandidateRow extends Record<string, unknown> {
-  id: string;
-  name: string;
-  artist: string | null;
-  year: number | null;
-  genre: string | null;
-  tags: string[];
-  popularity: number;
-  similarity: number;
-}
 
 export function createSongIndex(primary: Database, readers: Readers = readersOf(primary)): SongIndex {
   return {
@@ -83,11 +75,7 @@ export function createSongIndex(primary: Database, readers: Readers = readersOf(
                 for (const setting of settings) await tx.query(setting);
                 return (await tx.query<CandidateRow>(sql, params)).rows;
               });
-        return rows.map((r) => ({
-          ...r,
-          similarity: Number(r.similarity),
-          popularity: Number(r.popularity),
-        }));
+        return rows.map(toCandidate);
       }),
 
     async vectorsOf(songIds) {
@@ -104,5 +92,29 @@ export function createSongIndex(primary: Database, readers: Readers = readersOf(
         return rows.map((r) => Float32Array.from(pgvector.fromSql(r.embedding) as number[]));
       });
     },
+
+    lexicalSearch: (vector, query) =>
+      readers.read(async (db, model) => {
+        if (!model) return [];
+        checkDimensions(vector, model.dimensions);
+        return lexicalSearch(db, model, vector, query);
+      }),
+
+    themesInCatalog: (themes, filters) => readers.read((db) => themesInCatalog(db, themes, filters)),
+
+    songsByKey: (keys, vector) =>
+      readers.read(async (db, model) => {
+        if (!model) return [];
+        checkDimensions(vector, model.dimensions);
+        return songsByKey(db, model, keys, vector);
+      }),
+
+    lyricsShare: () => readers.read((db) => lyricsShare(db)),
   };
+}
+
+function checkDimensions(vector: Vector, dimensions: number): void {
+  if (vector.length !== dimensions) {
+    throw new Error(`query vector has ${vector.length} dimensions, the live model ${dimensions}`);
+  }
 }

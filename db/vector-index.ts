@@ -1,7 +1,8 @@
 /**
  * The ANN index of one embedding model: a partial expression index on `song_embeddings`
- * (`(embedding::halfvec(D)) WHERE model_id = N`), so each model's index is built beside the others and a
- * model switch never touches the live one.
+ * (`(embedding::halfvec(D)) WHERE model_id = N`, or over its binary quantization for `ivfflat-bq`), so each
+ * model's index sits beside the others: building a new model's index never touches the live model's, and
+ * rebuilding the live model's builds the new one before it drops the old.
  *
  * Choice by catalog size and engine (figures: bench/results/search-*.md, bench/README.md):
  * - up to 20K rows: no index — exact search: perfect recall, nothing to build (~25 ms at 20K × 256 here);
@@ -15,6 +16,7 @@
  *   probes can be raised for recall without a rebuild (the model's `index_params`);
  * - PGlite: HNSW (single-threaded WASM; catalogs there are small).
  */
+import { z } from 'zod';
 import type { Database, Queryable } from './database.ts';
 import type { EmbeddingModel } from './embedding-models.ts';
 
@@ -174,19 +176,38 @@ export async function indexSizeBytes(db: Queryable, modelId: number): Promise<nu
   return valid.at(-1)?.bytes ?? 0;
 }
 
+/**
+ * The search settings a model's `index_params` hold, by index kind. A schema because the column is JSON an
+ * operator may edit by hand (raising `probes` needs no rebuild): a missing or unreadable value falls back to
+ * the default the re-index would have written, instead of reaching SQL as `NaN`.
+ */
+const positive = (fallback: number) => z.number().int().positive().catch(fallback);
+export const IndexParams = {
+  hnsw: z.object({ efSearch: positive(100) }),
+  ivfflat: z.object({ probes: positive(10) }),
+  'ivfflat-bq': z.object({ probes: positive(10), rerank: positive(4) }),
+} as const;
+
+export type IndexParams = { [K in keyof typeof IndexParams]: z.infer<(typeof IndexParams)[K]> };
+
+/** A model's `index_params` for its index kind, defaults filled in. */
+export function indexParamsOf<K extends keyof typeof IndexParams>(kind: K, params: unknown): IndexParams[K] {
+  const stored = typeof params === 'object' && params !== null ? params : {};
+  return IndexParams[kind].parse(stored) as IndexParams[K];
+}
+
 /** Session settings a search needs for the model's index (sent with SET LOCAL inside its transaction). */
 export function searchSettings(model: Pick<EmbeddingModel, 'indexKind' | 'indexParams'>): string[] {
-  const p = model.indexParams;
   if (model.indexKind === 'hnsw') {
     // Iterative scans (pgvector 0.8) keep filtered or excluded searches from coming back short.
     return [
-      `SET LOCAL hnsw.ef_search = ${Number(p.efSearch ?? 100)}`,
+      `SET LOCAL hnsw.ef_search = ${indexParamsOf('hnsw', model.indexParams).efSearch}`,
       `SET LOCAL hnsw.iterative_scan = relaxed_order`,
     ];
   }
   if (model.indexKind === 'ivfflat' || model.indexKind === 'ivfflat-bq') {
     return [
-      `SET LOCAL ivfflat.probes = ${Number(p.probes ?? 10)}`,
+      `SET LOCAL ivfflat.probes = ${indexParamsOf(model.indexKind, model.indexParams).probes}`,
       `SET LOCAL ivfflat.iterative_scan = relaxed_order`,
     ];
   }

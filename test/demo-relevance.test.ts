@@ -65,3 +65,56 @@ describe('the demo catalog', () => {
     expect(await share(mood, tag)).toBeGreaterThanOrEqual(0.7);
   });
 });
+
+async function tagsOf(mood: string, size = 10) {
+  const playlist = await recommender.recommend({ text: mood, size });
+  const { rows } = await t.db.query<{ id: string; tags: string[] }>(
+    'SELECT id::text AS id, tags FROM songs WHERE id = ANY($1::bigint[])',
+    [playlist.tracks.map((tr) => tr.songId)],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r.tags]));
+  return { playlist, tags: playlist.tracks.map((tr) => byId.get(tr.songId) ?? []) };
+}
+
+describe('scenes and times of day on the demo catalog (issue 17)', () => {
+  it('the README’s “late night drive through neon rain” plays night, driving and rain songs', async () => {
+    const { tags } = await tagsOf('late night drive through neon rain');
+    const fitting = tags.filter((t) => t.some((tag) => ['night', 'driving', 'rain'].includes(tag)));
+    expect(fitting.length).toBeGreaterThanOrEqual(9);
+    // The songs that are both night and driving songs lead it.
+    expect(
+      tags.slice(0, 5).filter((t) => t.includes('night') && t.includes('driving')).length,
+    ).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each([
+    ['3am and I cannot sleep', 'night'],
+    ['road trip with friends', 'driving'],
+    ['rainy day', 'rain'],
+    ['study session', 'focus'],
+  ])('“%s” plays mostly songs tagged %s', async (mood, tag) => {
+    const { tags } = await tagsOf(mood);
+    expect(tags.filter((t) => t.includes(tag)).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('“christmas morning” finds the catalog’s Christmas songs', async () => {
+    const { playlist } = await tagsOf('christmas morning');
+    // The demo catalog has three, none tagged as such: the titles say it.
+    expect(playlist.tracks.filter((tr) => tr.name.includes('Christmas')).length).toBeGreaterThanOrEqual(2);
+    expect(playlist.description).toBe('10 songs for “christmas morning”');
+  });
+
+  it('a theme the catalog has no song for is named in the description, not replaced', async () => {
+    const { playlist } = await tagsOf('snowy morning');
+    expect(playlist.description).toBe(
+      'No snow songs in this catalog: 10 songs for the rest of “snowy morning”',
+    );
+    expect(
+      playlist.tracks.filter((tr) => /morning|sunrise|dawn/i.test(tr.name)).length,
+    ).toBeGreaterThanOrEqual(3);
+    // Nothing but the missing theme (and a word no model knows): still a playlist, and still the note.
+    const alone = await recommender.recommend({ text: 'snow qqqzzx', size: 5 });
+    expect(alone.tracks).toHaveLength(5);
+    expect(alone.description).toMatch(/^No snow songs in this catalog/);
+  });
+});

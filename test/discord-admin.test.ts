@@ -3,6 +3,7 @@
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeStatus } from '../bots/discord/admin.ts';
 import { adminCommand } from '../bots/discord/commands.ts';
 import { createReindexWorker } from '../workers/reindex-worker.ts';
 import { type DiscordStack, startDiscordStack } from './support/discord-stack.ts';
@@ -31,7 +32,11 @@ const replyTo = (id: string) =>
   stack.fake.waitFor(() => stack.fake.callbacks.find((c) => c.interactionId === id));
 
 beforeAll(async () => {
-  stack = await startDiscordStack({ operators: [`discord:${OPERATOR}`] });
+  // Not the 1,024 a bot once assumed for a model named without dimensions.
+  stack = await startDiscordStack({
+    operators: [`discord:${OPERATOR}`],
+    env: { EMBEDDING_DIMENSIONS: '768' },
+  });
 }, 180_000);
 afterAll(async () => stack?.close());
 
@@ -43,20 +48,42 @@ describe('/mood-admin on Discord', () => {
   it.each(['reindex', 'cancel'])(
     'refuses %s to a server admin who is not an operator, and enqueues nothing',
     async (sub) => {
+      // Whatever earlier tests left behind, a refusal changes none of it.
+      const before = await stack.reindex.status();
       const interaction = admin(sub, SERVER_ADMIN);
       const reply = await replyTo(interaction.id);
       expect(reply.type).toBe(4);
       expect(reply.data?.flags).toBe(64);
       expect(String(reply.data?.content)).toMatch(/only Sonic Mood's operators/);
-      expect((await stack.reindex.status()).state).toBe('idle');
-      expect((await stack.reindex.status()).last).toBeUndefined();
+      expect(await stack.reindex.status()).toEqual(before);
     },
   );
 
   it('shows the status to a server admin', async () => {
+    const shown = describeStatus(await stack.reindex.status());
     const interaction = admin('status', SERVER_ADMIN);
     await stack.fake.waitFor(() => stack.fake.edits.find((e) => e.token === interaction.token));
-    expect(stack.fake.originalMessage(interaction.token)?.content).toBe('No re-index has run yet.');
+    expect(stack.fake.originalMessage(interaction.token)?.content).toBe(shown);
+  });
+
+  it('a model named without dimensions is queued at EMBEDDING_DIMENSIONS, as `sonic-mood reindex --model` does', async () => {
+    // No worker runs here: the job waits, and the status names the model it will build.
+    const interaction = admin('reindex', OPERATOR, [
+      { name: 'model', type: 3, value: 'text-embedding-3-small' },
+    ]);
+    try {
+      await stack.fake.waitFor(
+        () =>
+          stack.fake.originalMessage(interaction.token)?.content ===
+            'Re-index queued (openai:text-embedding-3-small@768)…' || undefined,
+      );
+      expect(await stack.reindex.status()).toMatchObject({
+        state: 'waiting',
+        model: 'openai:text-embedding-3-small@768',
+      });
+    } finally {
+      expect(await stack.reindex.cancel()).toBe(true);
+    }
   });
 
   it("an operator's reindex runs, and the status message is edited with progress until the switch", async () => {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDiscord, startFakeDiscord } from './fakes/discord-server.ts';
+import { dropPrefix } from './support/redis.ts';
 
 const run = promisify(execFile);
 const TOKEN = 'register-test-token.XYZ';
@@ -101,6 +102,73 @@ describe('sonic-mood discord (the container command)', () => {
       expect(output).not.toContain(TOKEN);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
+
+describe('sonic-mood discord with DISCORD_MODE=http', () => {
+  it('refuses to start without DISCORD_PUBLIC_KEY, or with one that is not 64 hex digits', async () => {
+    const missing = await sonicMood(['discord'], { DISCORD_MODE: 'http', DISCORD_PUBLIC_KEY: '' });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('DISCORD_PUBLIC_KEY: required');
+    // The interaction tokens authorise every reply: HTTP mode needs no bot token.
+    expect(missing.stderr).not.toContain('DISCORD_TOKEN');
+    const bad = await sonicMood(['discord'], { DISCORD_MODE: 'http', DISCORD_PUBLIC_KEY: 'not-a-key' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('DISCORD_PUBLIC_KEY: the 64 hex digits of General Information → Public Key');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('serves /interactions and /healthz on HEALTH_PORT, passes the portal check, answers, stops on SIGTERM', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, () => {
+        const { port: p } = server.address() as { port: number };
+        server.close(() => resolve(p));
+      });
+    });
+    const child = spawn('node', ['bin/sonic-mood.js', 'discord'], {
+      env: {
+        ...process.env,
+        DISCORD_MODE: 'http',
+        DISCORD_PUBLIC_KEY: fake.publicKey,
+        DISCORD_TOKEN: '',
+        DISCORD_APPLICATION_ID: '',
+        DISCORD_API_URL: fake.restUrl,
+        HEALTH_PORT: String(port),
+        QUEUE_PREFIX: 'sm-test-discord-http-process',
+        COOLDOWN_SECONDS: '0',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      await fake.waitFor(
+        () => output.includes('discord interactions endpoint listening') || undefined,
+        30_000,
+      );
+      await fake.setInteractionsEndpoint(`http://127.0.0.1:${port}/interactions`);
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(await health.json()).toEqual({ ok: true, checks: { redis: 'ok' } });
+      const interaction = fake.chatInput({
+        name: 'mood',
+        options: [{ name: 'mood', type: 3, value: 'quiet snowfall' }],
+        userId: '710000000000000001',
+      });
+      const delivery = await fake.postInteraction(interaction);
+      expect(delivery).toMatchObject({ status: 200, outcome: 'acknowledged' });
+      expect(fake.callbacks.find((c) => c.interactionId === interaction.id)).toMatchObject({
+        via: 'endpoint',
+        type: 5,
+      });
+      child.kill('SIGTERM');
+      expect(await new Promise((r) => child.once('exit', r))).toBe(0);
+      expect(output).not.toContain(interaction.token);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await fake.setInteractionsEndpoint(null);
+      await dropPrefix('sm-test-discord-http-process');
     }
   }, 60_000);
 });

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DiscordAPIError, REST } from '@discordjs/rest';
 import {
   type APIEmbed,
@@ -11,6 +13,7 @@ import {
   SlashCommandBuilder,
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interactionSignatureCheck } from '../bots/discord/signature.ts';
 import { FAKE_USER_ID, type FakeDiscord, startFakeDiscord } from './fakes/discord-server.ts';
 
 const BOT_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.fake.bot-token-for-tests';
@@ -398,6 +401,102 @@ describe('fake Discord against discord.js', () => {
       await expect(intruder.login('wrong-token')).rejects.toThrow(/invalid token/i);
     } finally {
       await intruder.destroy();
+    }
+  });
+});
+
+/** A bare HTTP endpoint standing in for an application, to see what the fake sends and how it judges answers. */
+async function endpoint(
+  answer: (req: IncomingMessage, body: string, res: ServerResponse) => void,
+): Promise<{ url: string; server: Server; seen: { headers: IncomingMessage['headers']; body: string }[] }> {
+  const seen: { headers: IncomingMessage['headers']; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      seen.push({ headers: req.headers, body });
+      answer(req, body, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/interactions`, server, seen };
+}
+
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+describe('fake Discord at an Interactions Endpoint URL', () => {
+  it('signs each POST with the application key, over timestamp + body, as Discord documents', async () => {
+    const verify = interactionSignatureCheck(fake.publicKey);
+    const app = await endpoint((req, body, res) => {
+      const ok = verify(
+        req.headers['x-signature-ed25519'] as string,
+        req.headers['x-signature-timestamp'] as string,
+        Buffer.from(body),
+      );
+      if (!ok) return json(res, 401, { error: 'invalid request signature' });
+      json(res, 200, { type: 1 });
+    });
+    try {
+      await fake.setInteractionsEndpoint(app.url);
+      const [signed, forged] = app.seen;
+      expect(JSON.parse(signed?.body ?? '{}')).toMatchObject({ type: 1, application_id: APP_ID });
+      expect(signed?.headers['x-signature-timestamp']).toMatch(/^\d{10}$/);
+      expect(forged?.headers['x-signature-ed25519']).not.toBe(signed?.headers['x-signature-ed25519']);
+    } finally {
+      await fake.setInteractionsEndpoint(null);
+      app.server.close();
+    }
+  });
+
+  it('refuses an endpoint URL that accepts a forged signature, as the Developer Portal does', async () => {
+    const careless = await endpoint((_req, _body, res) => json(res, 200, { type: 1 }));
+    try {
+      await expect(fake.setInteractionsEndpoint(careless.url)).rejects.toThrow(
+        /forged signature with 200, not 401/,
+      );
+      // Still on the gateway: the URL was not saved.
+      const interaction = fake.dispatchInteraction(fake.chatInput({ name: 'mood', userId: FAKE_USER_ID }));
+      expect(fake.endpointDeliveries.some((d) => d.interactionId === interaction.id)).toBe(false);
+    } finally {
+      careless.server.close();
+    }
+  });
+
+  it('sends interactions to the endpoint instead of the gateway, never both, and fails a late answer', async () => {
+    const verify = interactionSignatureCheck(fake.publicKey);
+    const slow = await endpoint((req, body, res) => {
+      const ok = verify(
+        req.headers['x-signature-ed25519'] as string,
+        req.headers['x-signature-timestamp'] as string,
+        Buffer.from(body),
+      );
+      if (!ok) return json(res, 401, {});
+      const { type } = JSON.parse(body) as { type: number };
+      if (type === 1) return json(res, 200, { type: 1 });
+      setTimeout(() => json(res, 200, { type: 5 }), 3_500);
+    });
+    const gateway: string[] = [];
+    const listener = (interaction: Interaction) => gateway.push(interaction.id);
+    client.on(Events.InteractionCreate, listener);
+    try {
+      await fake.setInteractionsEndpoint(slow.url);
+      const interaction = fake.dispatchInteraction(fake.chatInput({ name: 'mood' }));
+      const delivery = await fake.waitFor(() => {
+        const d = fake.endpointDeliveries.find((e) => e.interactionId === interaction.id);
+        return d && d.outcome !== 'pending' ? d : undefined;
+      });
+      // Discord waits 3 seconds for the response; after that the interaction has failed.
+      expect(delivery).toMatchObject({ outcome: 'failed', reason: 'TimeoutError' });
+      expect(fake.callbacks.filter((c) => c.interactionId === interaction.id)).toEqual([]);
+      expect(gateway).not.toContain(interaction.id);
+    } finally {
+      client.off(Events.InteractionCreate, listener);
+      await fake.setInteractionsEndpoint(null);
+      slow.server.closeAllConnections();
+      slow.server.close();
     }
   });
 });

@@ -118,7 +118,7 @@ describe('recommend', () => {
     const sad = (await tagsOf(playlist.tracks.map((tr) => tr.songId))).filter((tags) => tags.includes('sad'));
     expect(sad.length).toBeGreaterThanOrEqual(3);
     expect(playlist.providers).toEqual({
-      embedder: 'local:glove-mood-116@2',
+      embedder: 'local:glove-mood-132@3',
       writer: 'local',
       links: 'spotify',
     });

@@ -58,8 +58,8 @@ describe('Redis keys under QUEUE_PREFIX', () => {
     await createReplyRecords(redis, redisKeys(blue)).posting('slack-1');
     expect(await createReplyRecords(redis, redisKeys(green)).read('slack-1')).toBeUndefined();
 
-    const reindex = createReindexQueue(redis, blue);
-    await reindex.start({ v: 1, full: false, requestedBy: { platform: 'cli', userId: 'test' } });
+    const reindex = createReindexQueue(redis, { prefix: blue, models: { embeddingDimensions: 1024 } });
+    await reindex.start({ full: false, requestedBy: { platform: 'cli', userId: 'test' } });
     expect(await reindex.cancel()).toBe(true);
     await reindex.close();
 

@@ -9,9 +9,11 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CATALOG } from '../cli/catalog-setup.ts';
 import { loadConfig } from '../core/config.ts';
+import { MoodError, MoodErrorCode } from '../core/errors.ts';
 import { LocalWriter } from '../core/local/writer.ts';
 import { createOpenAIClient } from '../core/openai/client.ts';
 import { OpenAIEmbedder } from '../core/openai/embedder.ts';
+import type { Embedder } from '../core/ports.ts';
 import { createRecommender, type Recommender } from '../core/recommend.ts';
 import { SpotifyLinkResolver } from '../core/spotify/resolver.ts';
 import { activate, activeModel, modelByName } from '../db/embedding-models.ts';
@@ -20,8 +22,9 @@ import { ingestCatalog } from '../db/ingest/catalog.ts';
 import { createLinkCache } from '../db/link-cache.ts';
 import { createSongIndex } from '../db/song-index.ts';
 import { buildIndex, buildMemory, chooseIndex, indexPrefix, ivfflatBuildBytes } from '../db/vector-index.ts';
-import { QUEUES, type ReindexJobData } from '../workers/jobs.ts';
-import { createReindexQueue, type ReindexQueue } from '../workers/reindex-queue.ts';
+import { QUEUES } from '../workers/jobs.ts';
+import { createReindexQueue, type ReindexQueue, type ReindexRequest } from '../workers/reindex-queue.ts';
+import { describeReindexStatus } from '../workers/reindex-status.ts';
 import { createReindexWorker } from '../workers/reindex-worker.ts';
 import { type FakeOpenAI, startFakeOpenAI } from './fakes/openai-server.ts';
 import { createPostgresDatabase, type TestDatabase } from './support/databases.ts';
@@ -38,9 +41,8 @@ const prefix = testPrefix();
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 let queue: ReindexQueue;
 
-const request: ReindexJobData = {
-  v: 1,
-  model: 'openai:fake-embed@64',
+const request: ReindexRequest = {
+  model: { name: 'fake-embed', dimensions: 64 },
   full: false,
   requestedBy: { platform: 'cli', userId: 'test' },
 };
@@ -69,7 +71,7 @@ beforeAll(async () => {
     links: new SpotifyLinkResolver({ config: config.spotify, cache: createLinkCache(t.db) }),
     options: { ...config.recommend, hydeEnabled: false },
   });
-  queue = createReindexQueue(redis, prefix);
+  queue = createReindexQueue(redis, { prefix, models: config.models });
 }, 120_000);
 
 afterAll(async () => {
@@ -114,9 +116,52 @@ describe('re-index to a new embedding model', () => {
         const s = await queue.status();
         return s.state === 'idle' && s.last ? s : undefined;
       });
-      expect(status.last?.failedReason).toMatch(/not an operator/);
+      expect(status.last?.failure).toBe('NotOperator');
+      expect(describeReindexStatus(status)).toBe(
+        'Last re-index failed: it was requested by someone who is not an operator (OPERATOR_IDS). The live index is unchanged.',
+      );
       expect((await activeModel(t.db))?.name).toBe(local.model);
       expect((await modelByName(t.db, remote.model))?.indexState ?? 'none').toBe('none');
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("a failed run's status says what went wrong in words of our own, never the error's text", async () => {
+    const secret = '401 Incorrect API key provided: sk-live-0123456789abcdef';
+    const broken: Embedder = {
+      model: 'openai:broken-embed@64',
+      dimensions: 64,
+      embed: async () => {
+        throw new MoodError(MoodErrorCode.ModelRejected, secret);
+      },
+    };
+    const w = createReindexWorker({
+      operators: new Set(['cli:test']),
+      connection: redis,
+      db: t.db,
+      embedder: local,
+      embedderFor: (model) => (model === broken.model ? broken : undefined),
+      log: pino({ level: 'silent' }),
+      prefix,
+      batchSize: 64,
+      lockMs: 5_000,
+    });
+    try {
+      expect(await queue.start({ ...request, model: { name: 'broken-embed', dimensions: 64 } })).toBe(
+        'enqueued',
+      );
+      const status = await until(async () => {
+        const s = await queue.status();
+        return s.state === 'idle' && s.last?.failure ? s : undefined;
+      });
+      expect(status.last?.failure).toBe('ModelRejected');
+      const shown = describeReindexStatus(status);
+      expect(shown).toBe(
+        'Last re-index failed: the model API refused the credentials or the model name. The live index is unchanged.',
+      );
+      expect(shown).not.toContain('sk-live');
+      expect((await activeModel(t.db))?.name).toBe(local.model);
     } finally {
       await w.close();
     }

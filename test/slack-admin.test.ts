@@ -124,12 +124,17 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function startStack(options: { timing?: Partial<WatchTiming> } = {}): Promise<Stack> {
+async function startStack(
+  options: { timing?: Partial<WatchTiming>; embeddingDimensions?: number } = {},
+): Promise<Stack> {
   const prefix = testPrefix();
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const log = pino({ level: 'silent' });
   const queue: MoodQueue = createMoodQueue(redis, { attempts: 2, prefix });
-  const reindex = createReindexQueue(redis, prefix);
+  const reindex = createReindexQueue(redis, {
+    prefix,
+    models: { embeddingDimensions: options.embeddingDimensions ?? 1024 },
+  });
   const watching = new AbortController();
   const app: App = await createSlackApp(
     {
@@ -334,6 +339,17 @@ describe('/mood-admin on Slack', () => {
     for (const url of [first.url, second.url, status.url, cancel.url]) expectWithinBudget(url);
     expect(await s.reindexJobs()).toBe(1);
   }, 90_000);
+
+  it('a model named without dimensions is queued at EMBEDDING_DIMENSIONS, as `sonic-mood reindex --model` does', async () => {
+    const s = await startStack({ embeddingDimensions: 768 });
+    const asked = await admin(s, 'reindex model:text-embedding-3-small', OPERATOR);
+    // No worker runs here: the job waits, and the status names the model it will build.
+    await until(() => lastText(asked.url) === 'Re-index queued (openai:text-embedding-3-small@768)…');
+    const status = await s.reindex.status();
+    expect(status).toMatchObject({ state: 'waiting', model: 'openai:text-embedding-3-small@768' });
+    const told = await admin(s, 'reindex model:text-embedding-3-small dimensions:512', OPERATOR);
+    await until(() => lastText(told.url) === ADMIN_MESSAGES.busy);
+  });
 
   it('follows a run to the switch: the message ends on the new live model', async () => {
     const s = await startStack();

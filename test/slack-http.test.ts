@@ -171,8 +171,10 @@ async function startStack(options: { cooldownSeconds: number; responseTimeoutMs?
     async finished(jobId, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        // The state first, then the job: read the other way round, a job that completes in between reads as
+        // completed with the return value it did not have yet.
+        const state = await counter.getJobState(jobId);
         const job = await counter.getJob(jobId);
-        const state = await job?.getState();
         if (job && state === 'completed') return job.returnvalue as MoodJobResult;
         if (job && state === 'failed') throw new Error(`job ${jobId} failed: ${job.failedReason}`);
         if (Date.now() > deadline) throw new Error(`job ${jobId} still ${state ?? 'missing'}`);

@@ -3,7 +3,13 @@
  * (a bot) and the consumer (a worker) may run different versions, and anyone with Redis access can push.
  */
 import { z } from 'zod';
+import { MoodErrorCode } from '../core/errors.ts';
+import { ModelRef, parseModelRef } from '../core/models.ts';
 import { MAX_MOOD_LENGTH } from '../core/mood-text.ts';
+import { PLATFORMS, type Platform } from '../core/types.ts';
+import { ReindexProgress } from '../db/reindex.ts';
+
+export type { Platform };
 
 export const QUEUES = { mood: 'mood', reindex: 'reindex' } as const;
 
@@ -11,7 +17,7 @@ const snowflake = z.string().regex(/^\d{15,22}$/);
 const songId = z.string().regex(/^\d{1,19}$/);
 
 export const DiscordTarget = z.object({
-  platform: z.literal('discord'),
+  platform: z.literal('discord' satisfies Platform),
   applicationId: snowflake,
   interactionId: snowflake,
   /** The interaction token: a credential for 15 minutes. Never logged. */
@@ -20,7 +26,7 @@ export const DiscordTarget = z.object({
 });
 
 export const SlackTarget = z.object({
-  platform: z.literal('slack'),
+  platform: z.literal('slack' satisfies Platform),
   /** Slack's response_url for this command or action: 30 minutes, 5 uses. Never logged. */
   responseUrl: z.url({ protocol: /^https?$/ }),
   teamId: z.string().min(1).max(32),
@@ -31,7 +37,6 @@ export const SlackTarget = z.object({
 
 export const ReplyTarget = z.discriminatedUnion('platform', [DiscordTarget, SlackTarget]);
 export type ReplyTarget = z.infer<typeof ReplyTarget>;
-export type Platform = ReplyTarget['platform'];
 
 export const MoodJobData = z.object({
   v: z.literal(1),
@@ -60,45 +65,120 @@ export const MoodJobData = z.object({
 });
 export type MoodJobData = z.infer<typeof MoodJobData>;
 
-export type MoodJobResult =
-  | { status: 'delivered'; playlistId: string; tracks: number; totalMs: number }
-  | { status: 'failed'; code: string }
+/** Why a mood job ended without a playlist: the `MoodError` code, or `Unexpected` for anything else. */
+export const MoodFailureCode = z.enum([...Object.values(MoodErrorCode), 'Unexpected']);
+export type MoodFailureCode = z.infer<typeof MoodFailureCode>;
+
+/** What a mood job returns (BullMQ stores it as the job's return value). */
+export const MoodJobResult = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('delivered'),
+    playlistId: z.string(),
+    tracks: z.number().int().nonnegative(),
+    totalMs: z.number().nonnegative(),
+  }),
+  z.object({ status: z.literal('failed'), code: MoodFailureCode }),
   /** Past the reply window: not attempted; the requester was told if the platform still allowed it. */
-  | { status: 'expired' }
+  z.object({ status: z.literal('expired') }),
   /** The platform refused the playlist for good (an expired token, a channel closed to the bot). */
-  | { status: 'undelivered'; reason: string }
+  z.object({ status: z.literal('undelivered'), reason: z.string() }),
   /** An earlier attempt died or timed out mid-post; posting again would risk a second public message. */
-  | { status: 'unconfirmed' };
+  z.object({ status: z.literal('unconfirmed') }),
+]);
+export type MoodJobResult = z.infer<typeof MoodJobResult>;
 
 /** A retried delivery of the same interaction maps to the same job id, so it is not a second playlist. */
-export function moodJobId(target: ReplyTarget, interactionKey: string): string {
+export function moodJobId(target: Pick<ReplyTarget, 'platform'>, interactionKey: string): string {
   // BullMQ 6.7 refuses integer-looking custom ids and ids with one colon (only the legacy three-part
   // repeatable form may hold colons), so a dash joins the platform prefix that keeps id spaces apart.
   return `${target.platform}-${interactionKey}`;
 }
 
+const Requester = z.object({
+  /** `cli` for a job a script enqueued (OPERATOR_IDS `cli:<name>`). */
+  platform: z.enum([...PLATFORMS, 'cli']),
+  userId: z.string().min(1).max(40),
+});
+/** Where a full run got to; written back after every page so a restarted job resumes there. */
+const Cursor = z
+  .string()
+  .regex(/^-?\d{1,19}$/)
+  .optional();
+
 export const ReindexJobData = z.object({
-  v: z.literal(1),
-  /** The model to index, as recorded (`local:…`, `openai:<model>@<dims>`); absent = the configured one. */
-  model: z.string().min(1).max(200).optional(),
-  dimensions: z.number().int().min(1).max(4000).optional(),
+  v: z.literal(2),
+  /** The model to index; absent = the worker's configured embedder. */
+  model: ModelRef.optional(),
   full: z.boolean(),
-  requestedBy: z.object({ platform: z.enum(['discord', 'slack', 'cli']), userId: z.string().min(1).max(40) }),
-  /** Where a full run got to; written back after every page so a restarted job resumes there. */
-  startAfter: z
-    .string()
-    .regex(/^-?\d{1,19}$/)
-    .optional(),
+  requestedBy: Requester,
+  startAfter: Cursor,
 });
 export type ReindexJobData = z.infer<typeof ReindexJobData>;
 
-export type ReindexJobResult =
-  | {
-      status: 'switched';
-      model: string;
-      embedded: number;
-      index: string;
-      indexBytes: number;
-      seconds: number;
+/**
+ * A job queued before the model became a `ModelRef` (v1: the recorded name, and a `dimensions` beside it that
+ * could disagree with the name's). Read once, during a deploy; an unreadable name fails the job as malformed.
+ */
+const LegacyReindexJobData = z
+  .object({
+    v: z.literal(1),
+    model: z.string().min(1).max(200).optional(),
+    dimensions: z.number().int().min(1).max(4000).optional(),
+    full: z.boolean(),
+    requestedBy: Requester,
+    startAfter: Cursor,
+  })
+  .transform(({ model, dimensions, ...rest }, ctx): ReindexJobData => {
+    if (model === undefined) return { ...rest, v: 2 };
+    const size = dimensions ?? Number(model.slice(model.lastIndexOf('@') + 1));
+    const ref = parseModelRef(model, size);
+    if (!ref) {
+      ctx.addIssue({ code: 'custom', message: 'the model name and dimensions disagree' });
+      return z.NEVER;
     }
-  | { status: 'cancelled'; model: string; embedded: number };
+    return { ...rest, v: 2, model: ref };
+  });
+
+/** What a worker accepts from Redis: the current payload, or a v1 one rewritten as it. */
+export const StoredReindexJobData = z.union([ReindexJobData, LegacyReindexJobData]);
+
+export { ReindexProgress };
+
+export const ReindexJobResult = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('switched'),
+    model: z.string(),
+    embedded: z.number().int().nonnegative(),
+    index: z.string(),
+    indexBytes: z.number().nonnegative(),
+    seconds: z.number().nonnegative(),
+  }),
+  z.object({ status: z.literal('cancelled'), model: z.string(), embedded: z.number().int().nonnegative() }),
+]);
+export type ReindexJobResult = z.infer<typeof ReindexJobResult>;
+
+/**
+ * Why a re-index failed, as the worker records it (the job's `failedReason`). Only the code is stored: the
+ * error itself (a pg connection string, a model API's body) goes to the worker's log, never to a chat.
+ */
+export const ReindexFailureCode = z.enum([
+  /** The job came from someone not in OPERATOR_IDS. */
+  'NotOperator',
+  /** This worker has no embedder for the model (an `openai` model without OPENAI_API_KEY). */
+  'CannotEmbed',
+  /** Another re-index holds the database's lock. */
+  'Busy',
+  'EmbeddingUnavailable',
+  'ModelRejected',
+  /** The payload did not validate. */
+  'Malformed',
+  /** Anything else: a database error, a worker that died holding the job too often. */
+  'Unexpected',
+]);
+export type ReindexFailureCode = z.infer<typeof ReindexFailureCode>;
+
+/** The stored code of a failed job; a failure BullMQ wrote itself (a stalled job) reads as `Unexpected`. */
+export function reindexFailureOf(failedReason: string | undefined): ReindexFailureCode {
+  const parsed = ReindexFailureCode.safeParse(failedReason);
+  return parsed.success ? parsed.data : 'Unexpected';
+}

@@ -4,6 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Platform } from '../core/types.ts';
 import type { RedisKeys } from './redis-keys.ts';
 
 export type LimitVerdict = { ok: true } | { ok: false; scope: 'user' | 'group'; retryAfterSeconds: number };
@@ -12,7 +13,7 @@ export type LimitVerdict = { ok: true } | { ok: false; scope: 'user' | 'group'; 
 export type RequestOrigin = 'command' | 'button';
 
 export interface LimitedRequest {
-  readonly platform: string;
+  readonly platform: Platform;
   readonly userId: string;
   readonly groupId: string | null;
   readonly origin: RequestOrigin;
@@ -85,7 +86,7 @@ export function createRequestLimits(
  * interaction claims it; later ones are ignored before they can count against a cooldown or answer twice.
  */
 export interface DeliveryGuard {
-  claim(platform: string, interactionKey: string): Promise<boolean>;
+  claim(platform: Platform, interactionKey: string): Promise<boolean>;
 }
 
 export function createDeliveryGuard(redis: Redis, keys: RedisKeys): DeliveryGuard {

@@ -41,6 +41,8 @@ export function createMetrics(): Metrics {
     registers: [registry],
     async collect() {
       for (const [queue, depth] of depths) {
+        // A scrape must answer while Redis is away (that is when it matters); NaN says "unknown", and the
+        // outage itself is logged once by the connection (workers/redis.ts).
         this.set({ queue }, await depth().catch(() => Number.NaN));
       }
     },

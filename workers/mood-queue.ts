@@ -1,6 +1,7 @@
 /** The producer side of the `mood` queue, used by the bots. */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { RETRY_BACKOFF } from './backoff.ts';
 import { type MoodJobData, MoodJobData as MoodJobSchema, QUEUES } from './jobs.ts';
 import { quietConnectionErrors } from './redis.ts';
 
@@ -11,14 +12,18 @@ export interface MoodQueueOptions {
 }
 
 export interface MoodQueue {
-  /** Adds the job unless one with this id is already known; never two playlists for one interaction. */
-  enqueue(jobId: string, data: MoodJobData): Promise<'enqueued' | 'duplicate'>;
+  /**
+   * Adds the job unless one with this id is already known (kept an hour after it completes): BullMQ adds one
+   * job per id atomically, so two deliveries of one interaction racing each other still make one job.
+   */
+  enqueue(jobId: string, data: MoodJobData): Promise<void>;
   depth(): Promise<number>;
   close(): Promise<void>;
 }
 
 export const MOOD_JOB_DEFAULTS = {
-  backoff: { type: 'exponential', delay: 2_000 },
+  // Exponential from 2 s, or a model API's Retry-After when longer (backoff.ts; the worker runs it).
+  backoff: RETRY_BACKOFF,
   // Completed jobs stay an hour: a platform retrying a delivery within that window finds the id taken
   // (an interaction can only be answered for 15 minutes anyway).
   removeOnComplete: { age: 3_600, count: 10_000 },
@@ -33,13 +38,34 @@ export function createMoodQueue(connection: Redis, options: MoodQueueOptions): M
       defaultJobOptions: { ...MOOD_JOB_DEFAULTS, attempts: options.attempts },
     }),
   );
+  // Under a burst the adds of one event-loop turn go out as one addBulk (one MULTI) instead of a round trip
+  // each, so a bot's CPU goes to answering interactions within the platform's 3 seconds. BullMQ adds each job
+  // of the bulk with the same one-job-per-id rule as `add`.
+  let batch: { jobId: string; data: MoodJobData; settle: (error?: unknown) => void }[] = [];
+  const flush = () => {
+    const jobs = batch;
+    batch = [];
+    queue.addBulk(jobs.map(({ jobId, data }) => ({ name: data.kind, data, opts: { jobId } }))).then(
+      () => {
+        for (const job of jobs) job.settle();
+      },
+      (error: unknown) => {
+        for (const job of jobs) job.settle(error ?? new Error('enqueue failed'));
+      },
+    );
+  };
   return {
     async enqueue(jobId, data) {
       // Validate on the way in too: a bug in a bot must fail here, loudly, not in a worker later.
       const valid = MoodJobSchema.parse(data);
-      if (await queue.getJob(jobId)) return 'duplicate';
-      await queue.add(valid.kind, valid, { jobId });
-      return 'enqueued';
+      await new Promise<void>((resolve, reject) => {
+        if (batch.length === 0) setImmediate(flush);
+        batch.push({
+          jobId,
+          data: valid,
+          settle: (error) => (error === undefined ? resolve() : reject(error)),
+        });
+      });
     },
     async depth() {
       return queue.count();

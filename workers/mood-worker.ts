@@ -12,10 +12,11 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { isMoodError, userMessage } from '../core/errors.ts';
 import type { Recommender } from '../core/recommend.ts';
+import { RETRY_BACKOFF, retryDelay } from './backoff.ts';
 import { MoodJobData, type MoodJobResult, QUEUES } from './jobs.ts';
 import type { Metrics } from './metrics.ts';
 import type { PlaylistContexts } from './playlist-context.ts';
-import { DEFAULT_QUEUE_PREFIX, redisKeys } from './redis-keys.ts';
+import { redisKeys } from './redis-keys.ts';
 import { createReplyRecords, type DeliveredResult } from './reply-records.ts';
 import { ReplyRefused, type Responder, type Responders } from './responder.ts';
 
@@ -27,7 +28,8 @@ export interface MoodWorkerOptions {
   readonly concurrency: number;
   readonly lockMs: number;
   readonly log: Logger;
-  readonly prefix?: string;
+  /** QUEUE_PREFIX: BullMQ's keys and the reply records alike. */
+  readonly prefix: string;
   readonly metrics?: Metrics;
 }
 
@@ -37,7 +39,7 @@ export const EXPIRED_MESSAGE =
 
 export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, MoodJobResult> {
   const { recommender, responders, contexts, log } = options;
-  const replies = createReplyRecords(options.connection, redisKeys(options.prefix ?? DEFAULT_QUEUE_PREFIX));
+  const replies = createReplyRecords(options.connection, redisKeys(options.prefix));
 
   /** A failure or expiry notice is best effort: when the platform refuses it for good, nobody is left to tell. */
   const notify = async (send: () => Promise<void>, jobLog: Logger) => {
@@ -91,9 +93,14 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
       });
     } catch (error) {
       const retryable = isMoodError(error) ? error.retryable : true;
-      const attemptsLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+      // A retry the reply window would close on (a long Retry-After) could only end `expired`, after the
+      // requester had waited for nothing: they hear now instead.
+      const retryAt = Date.now() + retryDelay(job.attemptsMade + 1, RETRY_BACKOFF.type, asError(error));
+      const attemptsLeft =
+        job.attemptsMade + 1 < (job.opts.attempts ?? 1) &&
+        retryAt < responder.deadline(data.target, data.requestedAt);
       jobLog.warn(
-        { code: isMoodError(error) ? error.code : 'Unexpected', retryable, attemptsLeft, msg: String(error) },
+        { code: isMoodError(error) ? error.code : 'Unexpected', retryable, attemptsLeft, err: error },
         'recommendation failed',
       );
       if (retryable && attemptsLeft) throw error;
@@ -148,10 +155,14 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
     lockDuration: options.lockMs,
     stalledInterval: Math.max(1_000, Math.floor(options.lockMs / 2)),
     maxStalledCount: 2,
+    // The mood queue's jobs retry with RETRY_BACKOFF: their delay is computed here.
+    settings: { backoffStrategy: retryDelay },
   });
   worker.on('failed', (job, error) => {
-    log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'mood job failed');
+    log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'mood job failed');
   });
-  worker.on('error', (error) => log.error({ err: error.message }, 'worker error'));
+  worker.on('error', (error) => log.error({ err: error }, 'worker error'));
   return worker;
 }
+
+const asError = (error: unknown): Error | undefined => (error instanceof Error ? error : undefined);

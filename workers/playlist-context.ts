@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { DEFAULT_QUEUE_PREFIX, type RedisKeys, redisKeys } from './redis-keys.ts';
+import type { RedisKeys } from './redis-keys.ts';
 
 const PlaylistContext = z.object({
   mood: z.string(),
@@ -22,14 +22,8 @@ export interface PlaylistContexts {
   load(id: string): Promise<PlaylistContext | undefined>;
 }
 
-/**
- * `keys` says which deployment the contexts belong to; every process of one deployment must pass the same.
- * (Its default is the default QUEUE_PREFIX's, for the benchmarks that predate it.)
- */
-export function createPlaylistContexts(
-  redis: Redis,
-  keys: RedisKeys = redisKeys(DEFAULT_QUEUE_PREFIX),
-): PlaylistContexts {
+/** `keys` says which deployment the contexts belong to; every process of one deployment must pass the same. */
+export function createPlaylistContexts(redis: Redis, keys: RedisKeys): PlaylistContexts {
   const key = (id: string) => keys.playlist(id);
   return {
     async save(context) {

@@ -4,8 +4,7 @@
  * no playlist buttons, cooldowns, delivery claims or reply records leak from one into the other.
  */
 
-/** QUEUE_PREFIX's default (core/config.ts), for callers built before they took a prefix. */
-export const DEFAULT_QUEUE_PREFIX = 'sonic-mood';
+import type { Platform } from '../core/types.ts';
 
 /** The per-user and per-group budgets `limits.ts` counts. */
 export type LimitBudget = 'user' | 'button' | 'group';
@@ -17,7 +16,7 @@ export interface RedisKeys {
   /** rate-limiter-flexible's key prefix for one budget; it appends `:<key>` itself. */
   limit(budget: LimitBudget): string;
   /** The first delivery of an interaction claims it (limits.ts, DeliveryGuard). */
-  delivery(platform: string, interactionKey: string): string;
+  delivery(platform: Platform, interactionKey: string): string;
   /** What became of a mood job's reply: being posted, or posted (reply-records.ts). */
   reply(jobId: string): string;
   /** Set to ask the running re-index to stop (reindex-queue.ts). */

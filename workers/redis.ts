@@ -24,7 +24,7 @@ export function connectRedis(
   redis.on('error', (error: Error) => {
     if (lost) return;
     lost = true;
-    log.warn({ role, err: error.message }, 'Redis connection lost; reconnecting');
+    log.warn({ role, err: error }, 'Redis connection lost; reconnecting');
   });
   redis.on('ready', () => {
     if (!lost) return;
@@ -58,7 +58,7 @@ export async function checkEvictionPolicy(
       );
     }
     log.warn(
-      { err: reason },
+      { err: error },
       'could not read Redis maxmemory-policy (CONFIG GET refused); make sure it is noeviction',
     );
     return;

@@ -3,18 +3,19 @@
  * place for every front end. The text is plain by default; a bot passes how its markup makes a span bold or
  * monospace and how it escapes a value (Discord markdown `**…**`, Slack mrkdwn `*…*` and `&lt;`).
  */
+import type { ReindexFailureCode } from './jobs.ts';
 import type { ReindexStatus } from './reindex-queue.ts';
 
 export interface StatusMarkup {
   readonly bold: (text: string) => string;
   readonly code: (text: string) => string;
-  /** Applied to values that come from outside the code: model names, failure reasons. */
+  /** Applied to values that come from outside the code: model names, index kinds. */
   readonly value: (text: string) => string;
 }
 
 export const PLAIN: StatusMarkup = { bold: (t) => t, code: (t) => t, value: (t) => t };
 
-export function progressBar(done: number, total: number, width = 20): string {
+function progressBar(done: number, total: number, width = 20): string {
   const ratio = total > 0 ? Math.min(1, done / total) : 0;
   const filled = Math.round(ratio * width);
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${Math.floor(ratio * 100)}%`;
@@ -40,8 +41,22 @@ export function describeReindexStatus(status: ReindexStatus, markup: StatusMarku
   }
   if (last.result?.status === 'cancelled')
     return `Last re-index was cancelled after ${last.result.embedded} songs; the live index is unchanged.`;
-  return `Last re-index failed (${value(last.failedReason ?? 'unknown reason')}); the live index is unchanged.`;
+  return `Last re-index failed: ${REINDEX_FAILURES[last.failure ?? 'Unexpected']} The live index is unchanged.`;
 }
+
+/**
+ * What an admin is told about a failed run, by its code. Never the error itself: a database or model API
+ * error can carry a connection string or a response body; the worker's log has it.
+ */
+export const REINDEX_FAILURES: Record<ReindexFailureCode, string> = {
+  NotOperator: 'it was requested by someone who is not an operator (OPERATOR_IDS).',
+  CannotEmbed: 'the worker cannot embed with that model (an OpenAI-compatible model needs OPENAI_API_KEY).',
+  Busy: 'another re-index was running.',
+  EmbeddingUnavailable: 'the embedding model was unavailable; try again later.',
+  ModelRejected: 'the model API refused the credentials or the model name.',
+  Malformed: 'the request was malformed.',
+  Unexpected: 'an unexpected error; the worker’s log has the details.',
+};
 
 /** What a watcher compares to decide whether the status moved on to a new stage. */
 export function statusStage(status: ReindexStatus): string {

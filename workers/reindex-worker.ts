@@ -6,10 +6,13 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { isMoodError, MoodErrorCode } from '../core/errors.ts';
+import { formatModelRef } from '../core/models.ts';
 import type { Embedder } from '../core/ports.ts';
 import type { Database } from '../db/database.ts';
 import { ReindexBusyError, reindex } from '../db/reindex.ts';
-import { QUEUES, ReindexJobData, type ReindexJobResult } from './jobs.ts';
+import { retryDelayFrom } from './backoff.ts';
+import { QUEUES, type ReindexFailureCode, type ReindexJobResult, StoredReindexJobData } from './jobs.ts';
 import { cancelKey } from './reindex-queue.ts';
 
 export interface ReindexWorkerOptions {
@@ -31,19 +34,31 @@ export function createReindexWorker(options: ReindexWorkerOptions): Worker<unkno
   const { connection, db, log, prefix } = options;
 
   const process = async (job: Job<unknown, ReindexJobResult>): Promise<ReindexJobResult> => {
-    const parsed = ReindexJobData.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError('malformed reindex job');
+    const parsed = StoredReindexJobData.safeParse(job.data);
+    if (!parsed.success) {
+      log.warn(
+        { jobId: job.id, issues: parsed.error.issues.map((i) => i.path.join('.')) },
+        'malformed re-index job',
+      );
+      throw failure('Malformed');
+    }
     const data = parsed.data;
     // The bots check this before they enqueue; anything that can write to Redis can enqueue too.
     const requester = `${data.requestedBy.platform}:${data.requestedBy.userId}`;
     if (!options.operators.has(requester)) {
       log.warn({ jobId: job.id, requester }, 're-index job from someone who is not an operator: dropped');
-      throw new UnrecoverableError('the requester is not an operator');
+      throw failure('NotOperator');
     }
     const embedder = data.model
-      ? options.embedderFor(data.model, data.dimensions ?? Number(/@(\d+)$/.exec(data.model)?.[1] ?? 0))
+      ? options.embedderFor(formatModelRef(data.model), data.model.dimensions)
       : options.embedder;
-    if (!embedder) throw new UnrecoverableError(`this worker cannot embed with ${data.model}`);
+    if (!embedder) {
+      log.warn(
+        { jobId: job.id, model: data.model },
+        'this worker cannot embed with the model (OPENAI_API_KEY?)',
+      );
+      throw failure('CannotEmbed');
+    }
     const jobLog = log.child({ jobId: job.id, model: embedder.model, full: data.full });
     jobLog.info({ by: data.requestedBy, startAfter: data.startAfter }, 're-index started');
 
@@ -83,12 +98,14 @@ export function createReindexWorker(options: ReindexWorkerOptions): Worker<unkno
         seconds: Math.round(outcome.embedSeconds + outcome.indexSeconds),
       };
     } catch (error) {
-      if (error instanceof ReindexBusyError) throw new UnrecoverableError(error.message);
-      jobLog.error(
-        { err: error instanceof Error ? error.message : String(error) },
-        're-index failed; live index unchanged',
-      );
-      throw error;
+      if (error instanceof ReindexBusyError) {
+        jobLog.warn('another re-index holds the lock; this one is dropped');
+        throw failure('Busy');
+      }
+      jobLog.error({ err: error }, 're-index failed; live index unchanged');
+      // BullMQ shows its message as the job's failedReason: the code, which status turns into words.
+      const code = failureCode(error);
+      throw code === 'ModelRejected' ? failure(code) : new Error(code, { cause: error });
     }
   };
 
@@ -97,10 +114,25 @@ export function createReindexWorker(options: ReindexWorkerOptions): Worker<unkno
     prefix,
     concurrency: 1,
     lockDuration: options.lockMs ?? 60_000,
+    // The reindex queue's jobs retry with RETRY_BACKOFF: a re-index is long, so its retries start at 30 s.
+    settings: { backoffStrategy: retryDelayFrom(REINDEX_RETRY_DELAY_MS) },
     stalledInterval: Math.max(1_000, Math.floor((options.lockMs ?? 60_000) / 2)),
   });
-  // Without a listener BullMQ prints its errors with console.error, past the logger, with whatever the
-  // error carries (an AUTH command's arguments): log the message alone.
-  worker.on('error', (error) => log.error({ err: error.message }, 'reindex worker error'));
+  // Without a listener BullMQ prints its errors with console.error, past the logger and its redaction.
+  worker.on('error', (error) => log.error({ err: error }, 'reindex worker error'));
   return worker;
+}
+
+/** The first retry of a failed re-index waits this long; each later one doubles it. */
+const REINDEX_RETRY_DELAY_MS = 30_000;
+
+/** A failure no retry can fix: BullMQ fails the job at once, with the code as its reason. */
+function failure(code: ReindexFailureCode): UnrecoverableError {
+  return new UnrecoverableError(code);
+}
+
+function failureCode(error: unknown): ReindexFailureCode {
+  if (isMoodError(error, MoodErrorCode.EmbeddingUnavailable)) return 'EmbeddingUnavailable';
+  if (isMoodError(error, MoodErrorCode.ModelRejected)) return 'ModelRejected';
+  return 'Unexpected';
 }

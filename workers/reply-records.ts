@@ -45,6 +45,7 @@ export function createReplyRecords(redis: Redis, keys: RedisKeys): ReplyRecords 
       try {
         parsed = ReplyRecord.safeParse(JSON.parse(raw));
       } catch {
+        // Not JSON (written by something else): as good as no record, so the job answers as a first attempt.
         return undefined;
       }
       return parsed.success ? parsed.data : undefined;

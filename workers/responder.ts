@@ -1,6 +1,6 @@
 /** How a worker answers on a platform; the bots implement it, the worker process hands them in. */
-import type { Playlist } from '../core/types.ts';
-import type { Platform, ReplyTarget } from './jobs.ts';
+import type { Platform, Playlist } from '../core/types.ts';
+import type { ReplyTarget } from './jobs.ts';
 
 export interface Delivery {
   readonly playlist: Playlist;

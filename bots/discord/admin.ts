@@ -1,96 +1,112 @@
 /**
- * `/mood-admin reindex | status | cancel` on Discord. Only operators (config OPERATOR_IDS) may start or
- * cancel a re-index; anyone else gets a polite refusal and nothing is enqueued. The status reply is edited
- * with a progress bar until the job ends or the interaction token is about to expire.
+ * `/mood-admin reindex | status | cancel` on Discord, through the one admin admission
+ * (workers/admin-admission.ts): a refusal is the private first answer; otherwise the reply is deferred
+ * privately, then edited with the outcome, or with a progress bar until the job ends or the interaction token
+ * is about to expire.
  */
-import { type ChatInputCommandInteraction, MessageFlags } from 'discord.js';
+import type { REST } from '@discordjs/rest';
+import { InteractionResponseType, MessageFlags, Routes } from 'discord.js';
 import type { Logger } from 'pino';
-import type { ReindexQueue, ReindexStatus } from '../../workers/reindex-queue.ts';
 import {
-  describeReindexStatus,
-  PLAIN,
-  progressBar,
-  type StatusMarkup,
-} from '../../workers/reindex-status.ts';
+  ADMIN_MESSAGES,
+  type AdminAdmission,
+  type AdminCommand,
+  adminOutcome,
+} from '../../workers/admin-admission.ts';
+import type { ReindexQueue, ReindexStatus } from '../../workers/reindex-queue.ts';
+import { describeReindexStatus, PLAIN, type StatusMarkup } from '../../workers/reindex-status.ts';
+import { watchReindex } from '../../workers/reindex-watch.ts';
+import type { InitialResponse } from './bot.ts';
+import { type CommandOption, type DiscordInteraction, optionValue } from './interaction.ts';
 
-export interface AdminDeps {
+export interface DiscordAdmin {
+  readonly admission: AdminAdmission;
   readonly reindex: ReindexQueue;
-  readonly operators: ReadonlySet<string>;
-  readonly log: Logger;
   /** How often the status message is refreshed. */
-  readonly refreshMs?: number;
+  readonly refreshMs?: number | undefined;
 }
 
-const NO_MENTIONS = { parse: [] };
+const NO_MENTIONS = { parse: [] as [] };
 /** Interaction tokens last 15 minutes; stop editing a little before. */
 const WATCH_MS = 14 * 60_000;
 
-export const ADMIN_MESSAGES = {
-  notOperator: "Sorry, only Sonic Mood's operators can do that: the song catalog is shared by every server.",
-  busy: 'A re-index is already running. `/mood-admin status` shows its progress.',
-  nothingToCancel: 'No re-index is running.',
-  cancelled: 'Cancelling: the re-index stops after its current batch. The live index stays as it is.',
-} as const;
-
-export async function onAdmin(interaction: ChatInputCommandInteraction, deps: AdminDeps): Promise<void> {
-  const sub = interaction.options.getSubcommand();
-  const isOperator = deps.operators.has(`discord:${interaction.user.id}`);
-  if ((sub === 'reindex' || sub === 'cancel') && !isOperator) {
-    deps.log.info({ userId: interaction.user.id, sub }, 'admin command refused');
-    await interaction.reply({
-      content: ADMIN_MESSAGES.notOperator,
-      flags: MessageFlags.Ephemeral,
-      allowedMentions: NO_MENTIONS,
-    });
-    return;
-  }
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  if (sub === 'cancel') {
-    const cancelled = await deps.reindex.cancel();
-    await interaction.editReply({
-      content: cancelled ? ADMIN_MESSAGES.cancelled : ADMIN_MESSAGES.nothingToCancel,
-    });
-    return;
-  }
-  if (sub === 'reindex') {
-    const model = interaction.options.getString('model') ?? undefined;
-    const dimensions = interaction.options.getInteger('dimensions') ?? undefined;
-    const outcome = await deps.reindex.start({
-      v: 1,
-      model: model ? `openai:${model}@${dimensions ?? 1024}` : undefined,
-      dimensions: model ? (dimensions ?? 1024) : undefined,
-      full: interaction.options.getBoolean('full') ?? false,
-      requestedBy: { platform: 'discord', userId: interaction.user.id },
-    });
-    if (outcome === 'busy') {
-      await interaction.editReply({ content: ADMIN_MESSAGES.busy });
-      return;
-    }
-    deps.log.info({ userId: interaction.user.id, model }, 're-index requested');
-  }
-  await watchStatus(interaction, deps);
-}
-
-async function watchStatus(interaction: ChatInputCommandInteraction, deps: AdminDeps): Promise<void> {
-  const until = Date.now() + WATCH_MS;
-  let shown = '';
-  for (;;) {
-    const status = await deps.reindex.status();
-    const text = describeStatus(status);
-    if (text !== shown) {
-      await interaction.editReply({ content: text });
-      shown = text;
-    }
-    if (status.state === 'idle' || Date.now() > until) return;
-    await new Promise((r) => setTimeout(r, deps.refreshMs ?? 3_000));
-  }
-}
-
-/** Discord markdown: `**bold**`, `` `code` ``; values are shown as they are, as before. */
+/** Discord markdown: `**bold**`, `` `code` ``; values are shown as they are. */
 const DISCORD_MARKUP: StatusMarkup = { ...PLAIN, bold: (t) => `**${t}**`, code: (t) => `\`${t}\`` };
-
-export { progressBar };
 
 export function describeStatus(status: ReindexStatus): string {
   return describeReindexStatus(status, DISCORD_MARKUP);
+}
+
+function commandOf(options: readonly CommandOption[]): AdminCommand {
+  const sub = options[0];
+  const subOptions = sub?.options ?? [];
+  if (sub?.name === 'reindex') {
+    return {
+      kind: 'reindex',
+      model: optionValue(subOptions, 'model', 'string'),
+      dimensions: optionValue(subOptions, 'dimensions', 'number'),
+      full: optionValue(subOptions, 'full', 'boolean') ?? false,
+    };
+  }
+  return { kind: sub?.name === 'cancel' ? 'cancel' : 'status' };
+}
+
+export async function onAdmin(
+  interaction: DiscordInteraction,
+  options: readonly CommandOption[],
+  respond: InitialResponse,
+  rest: REST,
+  admin: DiscordAdmin,
+  log: Logger,
+): Promise<void> {
+  const verdict = await admin.admission.submitAdmin(
+    {
+      platform: 'discord',
+      userId: interaction.userId ?? '',
+      interactionKey: interaction.id,
+      command: commandOf(options),
+    },
+    () =>
+      respond({
+        type: InteractionResponseType.DeferredChannelMessageWithSource,
+        data: { flags: MessageFlags.Ephemeral },
+      }),
+  );
+  const edit = async (content: string): Promise<boolean> => {
+    try {
+      await rest.patch(Routes.webhookMessage(interaction.applicationId, interaction.token, '@original'), {
+        body: { content, allowed_mentions: NO_MENTIONS },
+        auth: false,
+      });
+      return true;
+    } catch (error) {
+      // The logger's err serializer (cli/logger.ts) drops the request URL: it holds the interaction token.
+      log.info({ err: error }, 'status message not updated');
+      return false;
+    }
+  };
+  if (verdict.status === 'refused') {
+    await respond({
+      type: InteractionResponseType.ChannelMessageWithSource,
+      data: {
+        content: ADMIN_MESSAGES.notOperator('server'),
+        flags: MessageFlags.Ephemeral,
+        allowed_mentions: NO_MENTIONS,
+      },
+    });
+    return;
+  }
+  const outcome = adminOutcome(verdict);
+  if (outcome !== undefined) await edit(outcome);
+  if (verdict.status === 'watch') {
+    // An interaction token may edit its reply at will: every change is shown, until the token nears expiry.
+    const policy = {
+      pollMs: admin.refreshMs ?? 3_000,
+      minGapMs: 0,
+      refreshMs: 0,
+      watchMs: WATCH_MS,
+      maxPosts: Number.POSITIVE_INFINITY,
+    };
+    await watchReindex(admin.reindex, describeStatus, edit, policy);
+  }
 }

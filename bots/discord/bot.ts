@@ -1,231 +1,229 @@
 /**
- * The Discord adapter: `/mood` and the playlist buttons become `mood` jobs. It acknowledges within
- * Discord's 3-second window (a deferred reply), enqueues, and is done; the worker edits that reply.
- * It never touches the database or the models.
+ * The Discord adapter: an interaction in, its initial response out within Discord's 3 seconds, and for
+ * `/mood` and the playlist buttons a `mood` job through the one admission path (workers/admission.ts); the
+ * worker then edits the deferred reply. It translates and renders only: it never touches the database or the
+ * models, and the claim, limits and enqueue are the admission's.
+ *
+ * The same handler serves both ways Discord delivers interactions: over the gateway (attachDiscordBot: the
+ * initial response is a POST to the interaction callback) and at the Interactions Endpoint URL
+ * (http-endpoint.ts: the initial response is the HTTP response itself). An application uses one or the other.
  */
+import { DiscordAPIError, HTTPError, type REST } from '@discordjs/rest';
 import {
-  type ButtonInteraction,
-  type ChatInputCommandInteraction,
+  type APIInteractionResponse,
   type Client,
-  type Interaction,
+  Events,
+  InteractionResponseType,
   MessageFlags,
-  type RepliableInteraction,
+  Routes,
 } from 'discord.js';
 import type { Logger } from 'pino';
 import { moodProblem, parseMood } from '../../core/mood-text.ts';
-import { type MoodJobData, moodJobId } from '../../workers/jobs.ts';
-import type { DeliveryGuard, RequestLimits } from '../../workers/limits.ts';
-import type { MoodQueue } from '../../workers/mood-queue.ts';
-import { followUpRequest, type PlaylistContexts } from '../../workers/playlist-context.ts';
-import { type AdminDeps, onAdmin } from './admin.ts';
-import { MOOD_SIZE, parseButtonId } from './commands.ts';
+import { createAdminAdmission } from '../../workers/admin-admission.ts';
+import {
+  ADMISSION_MESSAGES,
+  createMoodAdmission,
+  limitMessage,
+  MOOD_SIZE,
+  type MoodAdmissionDeps,
+  type MoodAsk,
+  type MoodVerdict,
+} from '../../workers/admission.ts';
+import type { ReindexQueue } from '../../workers/reindex-queue.ts';
+import { onAdmin } from './admin.ts';
+import { createInteractionRest } from './client.ts';
+import { parseButtonId } from './commands.ts';
+import { type DiscordInteraction, optionValue, readInteraction } from './interaction.ts';
 import { replyPrivately } from './private-reply.ts';
 import { failureMessage } from './render.ts';
 
-export interface DiscordBotDeps {
-  readonly queue: MoodQueue;
-  readonly limits: RequestLimits;
-  readonly deliveries: DeliveryGuard;
-  readonly contexts: PlaylistContexts;
+export interface DiscordBotDeps extends MoodAdmissionDeps {
   readonly log: Logger;
   /** `/mood-admin`: absent in processes that do not administer the catalog. */
-  readonly admin?: Omit<AdminDeps, 'log'>;
+  readonly admin?: {
+    readonly reindex: ReindexQueue;
+    readonly operators: ReadonlySet<string>;
+    /** How often the status message is refreshed. */
+    readonly refreshMs?: number;
+  };
 }
 
-type Request = Omit<MoodJobData, 'v' | 'userId' | 'groupId' | 'requestedAt' | 'target'>;
+/** The initial response to one interaction; rejects when Discord refuses it (already acknowledged, expired). */
+export type InitialResponse = (response: APIInteractionResponse) => Promise<void>;
 
-const NO_MENTIONS = { parse: [] };
+/** Handles one interaction payload; `respond` is how its initial response reaches Discord. */
+export type InteractionHandler = (raw: unknown, respond?: InitialResponse) => Promise<void>;
 
 export const MESSAGES = {
-  cooldown: (s: number) => `You're brewing playlists fast! Try again in ${s} s.`,
-  groupCap: (s: number) =>
-    `This server has used its playlists for this hour. Try again in ${Math.ceil(s / 60)} min.`,
-  busy: 'Sonic Mood is busy right now and could not take your request. Please try again in a minute.',
-  stale: 'That playlist is too old for this button. Run /mood again!',
+  ...ADMISSION_MESSAGES,
+  groupCap: (s: number) => ADMISSION_MESSAGES.groupCap(s, 'server'),
   unknownButton: 'This button is no longer supported. Run /mood for a fresh playlist!',
   unknownCommand: 'Sonic Mood no longer has that command. Try /mood!',
-  admin: 'Admin commands are not available in this deployment.',
 } as const;
 
-export function attachDiscordBot(client: Client, deps: DiscordBotDeps): void {
-  client.on('interactionCreate', (interaction) => {
-    handleInteraction(interaction, deps).catch(async (error: unknown) => {
-      deps.log.error({ interactionId: interaction.id, err: String(error) }, 'interaction handling failed');
-      await lastWord(interaction, deps).catch(() => {});
-    });
+const NO_MENTIONS = { parse: [] as [] };
+
+const privateNote = (content: string): APIInteractionResponse => ({
+  type: InteractionResponseType.ChannelMessageWithSource,
+  data: { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_MENTIONS },
+});
+
+/** Over the gateway: every INTERACTION_CREATE dispatch goes to the handler, answered through the callback. */
+export function attachDiscordBot(client: Client, deps: DiscordBotDeps, rest?: REST): InteractionHandler {
+  const handle = createInteractionHandler(
+    deps,
+    rest ?? createInteractionRest(String(client.rest.options.api)),
+  );
+  client.on(Events.Raw, (packet: { t?: unknown; d?: unknown }) => {
+    if (packet.t === 'INTERACTION_CREATE') void handle(packet.d);
   });
+  return handle;
 }
 
 /**
- * Discord shows "This interaction failed" for any interaction without an initial response within 3 seconds, so
- * every one gets an answer: commands and buttons Sonic Mood does not know (an old custom_id format, another
- * app's, a retired command) a private note, autocomplete an empty list.
+ * Discord shows "This interaction failed" for any interaction without an initial response within 3 seconds,
+ * so every one gets an answer: commands and buttons Sonic Mood does not know (an old custom_id format, another
+ * app's, a retired command) a private note, autocomplete an empty list, a PING its PONG.
  */
-export async function handleInteraction(interaction: Interaction, deps: DiscordBotDeps): Promise<void> {
-  if (interaction.isAutocomplete()) {
-    // No option of ours autocompletes: an empty list closes the picker instead of an error.
-    await interaction.respond([]);
-    return;
-  }
-  if (!interaction.isRepliable()) return;
-  // Without Redis nothing can be claimed or queued: carry on, so the enqueue below tells the user "try again".
-  const first = await deps.deliveries.claim('discord', interaction.id).catch((error: unknown) => {
-    deps.log.warn({ interactionId: interaction.id, err: String(error) }, 'delivery claim failed');
-    return true;
-  });
-  if (!first) {
-    deps.log.info({ interactionId: interaction.id }, 'repeated delivery ignored');
-    return;
-  }
-  if (interaction.isChatInputCommand() && interaction.commandName === 'mood')
-    return onMood(interaction, deps);
-  if (interaction.isChatInputCommand() && interaction.commandName === 'mood-admin') {
-    if (!deps.admin) return privateNote(interaction, MESSAGES.admin);
-    return onAdmin(interaction, { ...deps.admin, log: deps.log });
-  }
-  if (interaction.isButton()) return onButton(interaction, deps);
-  deps.log.info({ interactionId: interaction.id, type: interaction.type }, 'unknown interaction answered');
-  await privateNote(interaction, MESSAGES.unknownCommand);
-}
-
-function privateNote(interaction: RepliableInteraction, content: string): Promise<void> {
-  return interaction
-    .reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
-    .then(() => undefined);
-}
-
-/** After an unexpected error: whatever state the interaction is in, the requester hears something, privately. */
-async function lastWord(interaction: Interaction, deps: DiscordBotDeps): Promise<void> {
-  if (!interaction.isRepliable()) return;
-  if (!interaction.replied && !interaction.deferred) return privateNote(interaction, MESSAGES.busy);
-  if (interaction.deferred && !interaction.replied) {
-    await replyPrivately(
-      interaction.client.rest,
+export function createInteractionHandler(deps: DiscordBotDeps, rest: REST): InteractionHandler {
+  const { log } = deps;
+  const moods = createMoodAdmission(deps, log);
+  const admin = deps.admin && {
+    admission: createAdminAdmission(
       {
-        applicationId: interaction.applicationId,
-        token: interaction.token,
-        ephemeral: interaction.ephemeral === true,
+        reindex: deps.admin.reindex,
+        operators: deps.admin.operators,
+        deliveries: deps.deliveries,
       },
-      failureMessage(MESSAGES.busy),
-    );
-    return;
-  }
-  deps.log.info({ interactionId: interaction.id }, 'interaction already answered');
-}
-
-async function onMood(interaction: ChatInputCommandInteraction, deps: DiscordBotDeps): Promise<void> {
-  const parsed = parseMood(interaction.options.getString('mood', true));
-  if (!parsed.ok) {
-    await interaction.reply({
-      content: moodProblem(parsed),
-      flags: MessageFlags.Ephemeral,
-      allowedMentions: NO_MENTIONS,
-    });
-    return;
-  }
-  const size = clamp(
-    interaction.options.getInteger('size') ?? MOOD_SIZE.default,
-    MOOD_SIZE.min,
-    MOOD_SIZE.max,
-  );
-  const ephemeral = interaction.options.getBoolean('private') ?? false;
-  await enqueue(interaction, deps, ephemeral, { kind: 'mood', mood: parsed.text, size });
-}
-
-async function onButton(interaction: ButtonInteraction, deps: DiscordBotDeps): Promise<void> {
-  const button = parseButtonId(interaction.customId);
-  if (!button) {
-    deps.log.info({ interactionId: interaction.id }, 'unknown button answered');
-    return privateNote(interaction, MESSAGES.unknownButton);
-  }
-  let context: Awaited<ReturnType<PlaylistContexts['load']>>;
-  try {
-    context = await deps.contexts.load(button.playlistId);
-  } catch (error) {
-    deps.log.error({ interactionId: interaction.id, err: String(error) }, 'playlist context unavailable');
-    await interaction
-      .reply({ content: MESSAGES.busy, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
-      .catch(() => {});
-    return;
-  }
-  if (!context) {
-    await interaction.reply({
-      content: MESSAGES.stale,
-      flags: MessageFlags.Ephemeral,
-      allowedMentions: NO_MENTIONS,
-    });
-    return;
-  }
-  const request: Request = followUpRequest(button.action, context);
-  await enqueue(interaction, deps, context.ephemeral, request);
-}
-
-async function enqueue(
-  interaction: ChatInputCommandInteraction | ButtonInteraction,
-  deps: DiscordBotDeps,
-  ephemeral: boolean,
-  request: Request,
-): Promise<void> {
-  const log = deps.log.child({ interactionId: interaction.id, kind: request.kind });
-  const groupId = interaction.guildId;
-  const verdict = await deps.limits
-    .consume({
-      platform: 'discord',
-      userId: interaction.user.id,
-      groupId,
-      origin: interaction.isButton() ? 'button' : 'command',
-    })
-    .catch((error: unknown) => {
-      // Limits are a courtesy: if Redis cannot count, the enqueue below will say whether Redis is there at all.
-      log.warn({ err: String(error) }, 'rate limit check failed');
-      return { ok: true } as const;
-    });
-  if (!verdict.ok) {
-    const content =
-      verdict.scope === 'user'
-        ? MESSAGES.cooldown(verdict.retryAfterSeconds)
-        : MESSAGES.groupCap(verdict.retryAfterSeconds);
-    await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
-    return;
-  }
-
-  try {
-    await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-  } catch (error) {
-    // A second delivery of an interaction Discord already saw fails here (40060): nothing more to do.
-    log.info({ err: String(error) }, 'could not acknowledge the interaction; not enqueued');
-    return;
-  }
-
-  const target = {
-    platform: 'discord' as const,
-    applicationId: interaction.applicationId,
-    interactionId: interaction.id,
-    token: interaction.token,
-    ephemeral,
+      log,
+    ),
+    reindex: deps.admin.reindex,
+    refreshMs: deps.admin.refreshMs,
   };
-  try {
-    const outcome = await deps.queue.enqueue(moodJobId(target, interaction.id), {
-      v: 1,
-      ...request,
-      userId: interaction.user.id,
-      groupId,
-      requestedAt: interaction.createdTimestamp,
-      target,
-    });
-    log.info({ outcome }, 'mood request queued');
-  } catch (error) {
-    log.error({ err: String(error) }, 'enqueue failed');
-    // For the requester only, as every failure. (Should Redis have taken the job and only its reply been
-    // lost, the worker finds the placeholder deleted and posts nothing: no playlist after "try again".)
-    await replyPrivately(
-      interaction.client.rest,
-      { applicationId: interaction.applicationId, token: interaction.token, ephemeral },
-      failureMessage(MESSAGES.busy),
-    ).catch(() => {});
+
+  return async (raw, respondVia) => {
+    const interaction = readInteraction(raw);
+    if (!interaction) {
+      log.warn({}, 'unreadable interaction payload');
+      return;
+    }
+    const callback: InitialResponse = (body) =>
+      rest
+        .post(Routes.interactionCallback(interaction.id, interaction.token), { body, auth: false })
+        .then(() => undefined);
+    const send = respondVia ?? callback;
+    let state: 'open' | 'answered' | 'deferred' = 'open';
+    let deferredEphemeral = false;
+    const respond: InitialResponse = async (body) => {
+      await send(body);
+      state =
+        body.type === InteractionResponseType.DeferredChannelMessageWithSource ? 'deferred' : 'answered';
+      deferredEphemeral =
+        'data' in body && (body.data as { flags?: number }).flags === MessageFlags.Ephemeral;
+    };
+    try {
+      await route(interaction, respond);
+    } catch (error) {
+      // A REST error names its request URL, and with it the interaction token: its message only.
+      const err = error instanceof DiscordAPIError || error instanceof HTTPError ? error.message : error;
+      log.error({ interactionId: interaction.id, err }, 'interaction handling failed');
+      // Whatever state the interaction is in, the requester hears something, privately.
+      if (state === 'open') await respond(privateNote(MESSAGES.busy)).catch(() => {});
+      else if (state === 'deferred') {
+        await replyPrivately(
+          rest,
+          replyOf(interaction, deferredEphemeral),
+          failureMessage(MESSAGES.busy),
+        ).catch(() => {});
+      }
+    }
+  };
+
+  async function route(interaction: DiscordInteraction, respond: InitialResponse): Promise<void> {
+    const { what } = interaction;
+    if (what.kind === 'ping') return respond({ type: InteractionResponseType.Pong });
+    if (what.kind === 'autocomplete') {
+      // No option of ours autocompletes: an empty list closes the picker instead of an error.
+      return respond({
+        type: InteractionResponseType.ApplicationCommandAutocompleteResult,
+        data: { choices: [] },
+      });
+    }
+    if (what.kind === 'command' && what.name === 'mood') {
+      const parsed = parseMood(optionValue(what.options, 'mood', 'string') ?? '');
+      if (!parsed.ok) return respond(privateNote(moodProblem(parsed)));
+      const size = Math.round(optionValue(what.options, 'size', 'number') ?? MOOD_SIZE.default);
+      return submit(interaction, respond, {
+        origin: 'command',
+        mood: parsed.text,
+        size: Math.min(MOOD_SIZE.max, Math.max(MOOD_SIZE.min, size)),
+        ephemeral: optionValue(what.options, 'private', 'boolean') ?? false,
+      });
+    }
+    if (what.kind === 'command' && what.name === 'mood-admin') {
+      if (!admin) return respond(privateNote(MESSAGES.admin));
+      return onAdmin(interaction, what.options, respond, rest, admin, log);
+    }
+    if (what.kind === 'button') {
+      const button = parseButtonId(what.customId);
+      if (button) return submit(interaction, respond, { origin: 'button', ...button });
+      log.info({ interactionId: interaction.id }, 'unknown button answered');
+      return respond(privateNote(MESSAGES.unknownButton));
+    }
+    log.info({ interactionId: interaction.id, kind: what.kind }, 'unknown interaction answered');
+    return respond(privateNote(MESSAGES.unknownCommand));
+  }
+
+  async function submit(
+    interaction: DiscordInteraction,
+    respond: InitialResponse,
+    ask: MoodAsk,
+  ): Promise<void> {
+    const verdict = await moods.submitMood(
+      {
+        interactionKey: interaction.id,
+        userId: interaction.userId ?? '',
+        groupId: interaction.guildId,
+        requestedAt: interaction.createdAt,
+        target: {
+          platform: 'discord',
+          applicationId: interaction.applicationId,
+          interactionId: interaction.id,
+          token: interaction.token,
+        },
+        ask,
+      },
+      (ephemeral) =>
+        respond({
+          type: InteractionResponseType.DeferredChannelMessageWithSource,
+          ...(ephemeral ? { data: { flags: MessageFlags.Ephemeral } } : {}),
+        }),
+    );
+    await render(interaction, respond, verdict);
+  }
+
+  async function render(interaction: DiscordInteraction, respond: InitialResponse, verdict: MoodVerdict) {
+    switch (verdict.status) {
+      case 'queued':
+      case 'unacknowledged':
+        return;
+      case 'limited':
+        return respond(privateNote(limitMessage(verdict, 'server')));
+      case 'stale':
+        return respond(privateNote(MESSAGES.stale));
+      case 'unavailable':
+        if (!verdict.acknowledged) return respond(privateNote(MESSAGES.busy));
+        // For the requester only, as every failure. (Should Redis have taken the job and only its reply been
+        // lost, the worker finds the placeholder deleted and posts nothing: no playlist after "try again".)
+        await replyPrivately(
+          rest,
+          replyOf(interaction, verdict.ephemeral),
+          failureMessage(MESSAGES.busy),
+        ).catch(() => {});
+    }
   }
 }
 
-function clamp(n: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, n));
+function replyOf(interaction: DiscordInteraction, ephemeral: boolean) {
+  return { applicationId: interaction.applicationId, token: interaction.token, ephemeral };
 }

@@ -1,8 +1,8 @@
 /** The slash commands Sonic Mood registers on Discord. */
 import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { MAX_MOOD_LENGTH } from '../../core/mood-text.ts';
-
-export const MOOD_SIZE = { min: 5, max: 25, default: 10 } as const;
+import { MOOD_SIZE } from '../../workers/admission.ts';
+import type { FollowUp } from '../../workers/playlist-context.ts';
 
 export const moodCommand = new SlashCommandBuilder()
   .setName('mood')
@@ -51,11 +51,9 @@ export const COMMANDS = [moodCommand.toJSON(), adminCommand.toJSON()];
 
 /** Button custom ids: `sm:<action>:<playlist context id>` (Discord allows 100 characters). */
 export const BUTTON_PREFIX = 'sm';
-export type ButtonAction = 'take' | 'like';
-export const buttonId = (action: ButtonAction, playlistId: string) =>
-  `${BUTTON_PREFIX}:${action}:${playlistId}`;
+export const buttonId = (action: FollowUp, playlistId: string) => `${BUTTON_PREFIX}:${action}:${playlistId}`;
 
-export function parseButtonId(customId: string): { action: ButtonAction; playlistId: string } | undefined {
+export function parseButtonId(customId: string): { action: FollowUp; playlistId: string } | undefined {
   const match = /^sm:(take|like):([\w-]{1,32})$/.exec(customId);
-  return match ? { action: match[1] as ButtonAction, playlistId: match[2] ?? '' } : undefined;
+  return match ? { action: match[1] as FollowUp, playlistId: match[2] ?? '' } : undefined;
 }

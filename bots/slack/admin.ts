@@ -1,7 +1,7 @@
 /**
- * `/mood-admin reindex [model:<name>] [dimensions:<n>] [full] | status | cancel` on Slack, as on Discord
- * (bots/discord/admin.ts). Only operators (OPERATOR_IDS `slack:<user id>`) may start or cancel a re-index;
- * anyone else gets a polite ephemeral refusal and nothing is enqueued.
+ * `/mood-admin reindex [model:<name>] [dimensions:<n>] [full] | status | cancel` on Slack, through the one
+ * admin admission (workers/admin-admission.ts), as on Discord. Only operators (OPERATOR_IDS `slack:<user id>`)
+ * may start or cancel a re-index; anyone else gets a polite ephemeral refusal and nothing is enqueued.
  *
  * Status is for anyone who can run the command: a Slack slash command has no per-command permission (Discord
  * has `default_member_permissions`), so whoever may use the app in the workspace may read the progress. It
@@ -9,13 +9,19 @@
  *
  * Every command is acknowledged at once (Slack's 3 seconds) with an ephemeral placeholder; the answer then goes
  * through the command's response_url, replacing that placeholder, and for reindex/status keeps replacing it
- * with a progress bar while the job runs.
+ * with a progress bar while the job runs, within the URL's five posts.
  */
 import type { RespondArguments, RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
+import {
+  adminOutcome,
+  createAdminAdmission,
+  ADMIN_MESSAGES as SHARED,
+} from '../../workers/admin-admission.ts';
 import type { DeliveryGuard } from '../../workers/limits.ts';
 import type { ReindexQueue, ReindexStatus } from '../../workers/reindex-queue.ts';
-import { describeReindexStatus, type StatusMarkup, statusStage } from '../../workers/reindex-status.ts';
+import { describeReindexStatus, type StatusMarkup } from '../../workers/reindex-status.ts';
+import { settledStatus, type WatchPolicy, watchReindex } from '../../workers/reindex-watch.ts';
 import { ADMIN_HELP, parseAdminCommand } from './commands.ts';
 import { escapeMrkdwn } from './render.ts';
 
@@ -29,16 +35,7 @@ export interface SlackAdminDeps {
   readonly timing?: Partial<WatchTiming>;
 }
 
-export interface WatchTiming {
-  /** How often the queue is read (Redis only; Slack is called only when a post is due). */
-  readonly pollMs: number;
-  /** No two progress posts closer than this, so quick phase changes do not spend the budget. */
-  readonly minGapMs: number;
-  /** A running job's message is refreshed at least this often (budget permitting) even without a new phase. */
-  readonly refreshMs: number;
-  /** Watching stops after this; the response_url dies at 30 minutes. */
-  readonly watchMs: number;
-}
+export type WatchTiming = Omit<WatchPolicy, 'maxPosts' | 'stopsUpdating'>;
 
 /**
  * A response_url takes at most 5 posts within 30 minutes of the command. The budget: the first status, up to
@@ -58,12 +55,8 @@ export const WATCH_TIMING: WatchTiming = {
 const MAX_WATCHERS = 20;
 
 export const ADMIN_MESSAGES = {
-  notOperator:
-    "Sorry, only Sonic Mood's operators can do that: the song catalog is shared by every workspace.",
-  busy: 'A re-index is already running. `/mood-admin status` shows its progress.',
-  nothingToCancel: 'No re-index is running.',
-  cancelled: 'Cancelling: the re-index stops after its current batch. The live index stays as it is.',
-  unavailable: 'Sonic Mood could not reach its job queue. Please try again in a minute.',
+  ...SHARED,
+  notOperator: SHARED.notOperator('workspace'),
   working: {
     reindex: ':hourglass_flowing_sand: Starting a re-index…',
     status: ':hourglass_flowing_sand: Checking the re-index…',
@@ -93,9 +86,6 @@ export interface AdminRequest {
   readonly respond: RespondFn;
 }
 
-/** As on Discord, a model option is an OpenAI-compatible model; 1024 dimensions unless told. */
-const DEFAULT_DIMENSIONS = 1024;
-
 const ephemeral = (text: string): RespondArguments => ({ response_type: 'ephemeral', text });
 /** Every response_url post replaces the placeholder (or the previous status) in place. */
 const replacing = (text: string): RespondArguments => ({
@@ -107,7 +97,13 @@ const replacing = (text: string): RespondArguments => ({
 export function createSlackAdmin(
   deps: SlackAdminDeps & { readonly log: Logger; readonly deliveries: DeliveryGuard },
 ): (request: AdminRequest) => Promise<void> {
-  const timing: WatchTiming = { ...WATCH_TIMING, ...deps.timing };
+  const policy: WatchPolicy = {
+    ...WATCH_TIMING,
+    ...deps.timing,
+    maxPosts: RESPONSE_URL_POSTS,
+    stopsUpdating: ADMIN_MESSAGES.stopsUpdating,
+  };
+  const admission = createAdminAdmission(deps, deps.log);
   let watchers = 0;
 
   const watch = async (request: AdminRequest, log: Logger): Promise<void> => {
@@ -116,8 +112,18 @@ export function createSlackAdmin(
       return;
     }
     watchers += 1;
+    const post = async (text: string) => {
+      try {
+        await request.respond(replacing(text));
+        return true;
+      } catch (error) {
+        // Never the URL itself in the logs: it needs no token to post to.
+        log.info({ err: error }, 'status message not updated');
+        return false;
+      }
+    };
     try {
-      await watchStatus(request.respond, deps.reindex, timing, deps.signal, log);
+      await watchReindex(deps.reindex, describeStatusForSlack, post, policy, deps.signal);
     } finally {
       watchers -= 1;
     }
@@ -128,128 +134,22 @@ export function createSlackAdmin(
     if (parsed.kind === 'help') return request.ack(ephemeral(ADMIN_HELP));
     if (parsed.kind === 'invalid') return request.ack(ephemeral(parsed.message));
     const log = deps.log.child({ team: request.teamId, userId: request.userId, sub: parsed.kind });
-    const isOperator = deps.operators.has(`slack:${request.userId}`);
-    if ((parsed.kind === 'reindex' || parsed.kind === 'cancel') && !isOperator) {
-      log.info('admin command refused');
-      return request.ack(ephemeral(ADMIN_MESSAGES.notOperator));
-    }
-    // Slack redelivers a command whose ack was slow; only the first delivery acts, or a second watcher would
-    // spend the same response_url's five posts.
-    const first = await deps.deliveries.claim('slack', request.triggerId).catch(() => true);
-    await request.ack(ephemeral(ADMIN_MESSAGES.working[parsed.kind]));
-    if (!first) {
-      log.info('repeated delivery ignored');
-      return;
-    }
-
+    // Slack redelivers a command whose ack was slow; only the first delivery acts (the admission's claim), or
+    // a second watcher would spend the same response_url's five posts.
+    const verdict = await admission.submitAdmin(
+      { platform: 'slack', userId: request.userId, interactionKey: request.triggerId, command: parsed },
+      () => request.ack(ephemeral(ADMIN_MESSAGES.working[parsed.kind])),
+    );
     try {
-      if (parsed.kind === 'cancel') {
-        const cancelled = await deps.reindex.cancel();
-        if (cancelled) log.info('re-index cancel requested');
-        await request.respond(
-          replacing(cancelled ? ADMIN_MESSAGES.cancelled : ADMIN_MESSAGES.nothingToCancel),
-        );
-        return;
-      }
-      if (parsed.kind === 'reindex') {
-        const { model, dimensions, full } = parsed;
-        const outcome = await deps.reindex.start({
-          v: 1,
-          model: model ? `openai:${model}@${dimensions ?? DEFAULT_DIMENSIONS}` : undefined,
-          dimensions: model ? (dimensions ?? DEFAULT_DIMENSIONS) : undefined,
-          full,
-          requestedBy: { platform: 'slack', userId: request.userId },
-        });
-        if (outcome === 'busy') {
-          await request.respond(replacing(ADMIN_MESSAGES.busy));
-          return;
-        }
-        log.info({ model, full }, 're-index requested');
-      }
-      await watch(request, log);
+      if (verdict.status === 'refused') return await request.ack(ephemeral(ADMIN_MESSAGES.notOperator));
+      const outcome = adminOutcome(verdict);
+      if (outcome !== undefined) await request.respond(replacing(outcome));
+      if (verdict.status === 'watch') await watch(request, log);
     } catch (error) {
-      log.error({ err: String(error) }, 'admin command failed');
+      // A failed post's error carries the response_url, which needs no token to post to: the logger's err
+      // serializer (cli/logger.ts) drops the request it came with.
+      log.error({ err: error }, 'admin command failed');
       await request.respond(replacing(ADMIN_MESSAGES.unavailable)).catch(() => {});
     }
   };
-}
-
-/**
- * Posts the status, then replaces it as the job moves on, within {@link RESPONSE_URL_POSTS} posts and
- * `watchMs`. Resolves when the job has ended and its outcome is posted, at the deadline, at shutdown, or when
- * Slack refuses the URL (spent or expired).
- */
-async function watchStatus(
-  respond: RespondFn,
-  reindex: ReindexQueue,
-  timing: WatchTiming,
-  signal: AbortSignal | undefined,
-  log: Logger,
-): Promise<void> {
-  const started = Date.now();
-  let posts = 0;
-  let shown = '';
-  let shownStage = '';
-  let postedAt = 0;
-  const post = async (text: string, stage: string): Promise<boolean> => {
-    try {
-      await respond(replacing(text));
-    } catch (error) {
-      // Never the URL itself in the logs: it needs no token to post to.
-      log.info({ err: error instanceof Error ? error.message : String(error) }, 'status message not updated');
-      return false;
-    }
-    posts += 1;
-    shown = text;
-    shownStage = stage;
-    postedAt = Date.now();
-    return true;
-  };
-
-  for (;;) {
-    if (signal?.aborted) return;
-    const status = await settledStatus(reindex);
-    const text = describeStatusForSlack(status);
-    const stage = statusStage(status);
-    const now = Date.now();
-    if (status.state === 'idle') {
-      // The outcome (or "nothing has run"), unless it is already what the message says.
-      if (text !== shown) await post(text, stage);
-      return;
-    }
-    if (now - started >= timing.watchMs) {
-      await post(`${text}\n${ADMIN_MESSAGES.stopsUpdating}`, stage);
-      return;
-    }
-    const due =
-      posts === 0 ||
-      (posts < RESPONSE_URL_POSTS - 1 &&
-        text !== shown &&
-        now - postedAt >= timing.minGapMs &&
-        (stage !== shownStage || now - postedAt >= timing.refreshMs));
-    if (due && !(await post(text, stage))) return;
-    await sleep(timing.pollMs, signal);
-  }
-}
-
-/**
- * `ReindexQueue.status()` looks for an active job, then a waiting one: a job the worker takes between those
- * two reads is in neither, and a re-index that just started would read as idle ("No re-index has run yet"),
- * ending the watch at once. It moves from waiting to active only once, so a second read settles it.
- */
-async function settledStatus(reindex: ReindexQueue): Promise<ReindexStatus> {
-  const status = await reindex.status();
-  return status.state === 'idle' ? reindex.status() : status;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -4,8 +4,9 @@
  * throwing.
  */
 import { moodProblem, parseMood } from '../../core/mood-text.ts';
-
-export const MOOD_SIZE = { min: 5, max: 25, default: 10 } as const;
+import type { AdminCommand } from '../../workers/admin-admission.ts';
+import { MOOD_SIZE } from '../../workers/admission.ts';
+import type { FollowUp } from '../../workers/playlist-context.ts';
 
 export type MoodCommand =
   | { readonly kind: 'help' }
@@ -54,31 +55,23 @@ export function parseMoodCommand(text: string): MoodCommand {
 }
 
 /** Button action ids; each button's `value` is the playlist context id (Slack allows 2,000 characters). */
-export const ACTION_IDS = { take: 'sm-take', like: 'sm-like' } as const;
-export type ButtonAction = keyof typeof ACTION_IDS;
+export const ACTION_IDS: Readonly<Record<FollowUp, string>> = { take: 'sm-take', like: 'sm-like' };
 export const ACTION_ID_PATTERN = /^sm-(take|like)$/;
 
 export function parseButton(
   actionId: string,
   value: string | undefined,
-): { action: ButtonAction; playlistId: string } | undefined {
+): { action: FollowUp; playlistId: string } | undefined {
   const action = ACTION_ID_PATTERN.exec(actionId)?.[1];
   if ((action !== 'take' && action !== 'like') || !value || !/^[\w-]{1,32}$/.test(value)) return undefined;
   return { action, playlistId: value };
 }
 
-/** `/mood-admin reindex [model:<name>] [dimensions:<n>] [full] | status | cancel`. */
-export type AdminCommand =
+/** `/mood-admin reindex [model:<name>] [dimensions:<n>] [full] | status | cancel`, or help, or a mistake. */
+export type SlackAdminCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'invalid'; readonly message: string }
-  | { readonly kind: 'status' }
-  | { readonly kind: 'cancel' }
-  | {
-      readonly kind: 'reindex';
-      readonly model: string | undefined;
-      readonly dimensions: number | undefined;
-      readonly full: boolean;
-    };
+  | AdminCommand;
 
 export const ADMIN_HELP = [
   '*Sonic Mood* catalog administration:',
@@ -93,7 +86,7 @@ export const ADMIN_HELP = [
 const EMBEDDING_DIMENSIONS = { min: 1, max: 4000 } as const;
 
 /** Words in any order after the subcommand; an unknown word is an error rather than silently ignored. */
-export function parseAdminCommand(text: string): AdminCommand {
+export function parseAdminCommand(text: string): SlackAdminCommand {
   const [sub, ...options] = text.trim().split(/\s+/).filter(Boolean);
   const subcommand = sub?.toLowerCase();
   if (subcommand === undefined || subcommand === 'help') return { kind: 'help' };

@@ -122,6 +122,11 @@ export class MoodSpace {
     return MOODS.length;
   }
 
+  /** Whether the lexicon itself lists the word as evidence (rather than the classifier guessing). */
+  names(word: string, mode: EmbedMode): boolean {
+    return (mode === 'query' ? this.#requestWords : this.#documentWords).has(word);
+  }
+
   /** How the word leans, one score per mood (logit scale: only differences between moods matter). */
   wordScores(word: WeightedWord, mode: EmbedMode): Float32Array {
     const named = (mode === 'query' ? this.#requestWords : this.#documentWords).get(word.word);

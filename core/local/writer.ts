@@ -10,6 +10,7 @@
  */
 import type { Writer } from '../ports.ts';
 import type { LocalEmbedder } from './embedder.ts';
+import { themesOfRequest, themeWordsOf } from './themes.ts';
 
 /** Moods below this share of the request's mood distribution are not expanded. */
 const MIN_LEANING = 0.15;
@@ -83,9 +84,14 @@ export class LocalWriter implements Writer {
 
   async hypotheticalLyrics(mood: string): Promise<string> {
     const words = this.embedder.words(mood);
+    const themes = themesOfRequest(mood);
     const expansion = words.filter((w) => w.weight >= CONTENT_WEIGHT).map((w) => w.word);
+    // A scene expands into the words songs about it carry ("3am" → night, midnight), and only what the
+    // request says about feeling expands into moods: "drive" is no reason to add "rage" and "thrash".
+    for (const { theme } of themes) expansion.push(...theme.catalog);
+    const moodWords = this.embedder.moodWords(words, 'query', themeWordsOf(themes));
     for (const { mood: leaning } of this.embedder.moods
-      .leanings(words, 'query', MIN_LEANING)
+      .leanings(moodWords, 'query', MIN_LEANING)
       .slice(0, MAX_MOODS)) {
       expansion.push(...`${leaning.feel} ${leaning.sound}`.split(' '));
     }

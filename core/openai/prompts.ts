@@ -42,6 +42,23 @@ export function hydePrompt(mood: string): ChatPrompt {
   };
 }
 
+/**
+ * Grounded HyDE: real songs that fit the mood, as strict JSON. The catalog, not the model, decides what is
+ * played — a named song counts only when the catalog holds it — so an invented song costs nothing but a miss.
+ */
+export function songsPrompt(mood: string, max: number): ChatPrompt {
+  return {
+    system: [
+      `You are a music curator. Given a mood, name up to ${max} real, released songs that fit it, well-known`,
+      'ones first, no more than two by one artist. Only songs you are sure exist; never invent a song.',
+      'Reply with JSON only, exactly this shape and nothing else:',
+      '{"songs":[{"title":"<song title>","artist":"<main artist>"}]}',
+      DATA_RULE,
+    ].join('\n'),
+    user: `Name songs for this mood.\n<mood>${neutralise(mood)}</mood>`,
+  };
+}
+
 export function titlePrompt(mood: string, songs: readonly TitleSong[]): ChatPrompt {
   const lines = songs
     .slice(0, MAX_TITLE_SONGS)

@@ -1,8 +1,9 @@
 import type OpenAI from 'openai';
 import { MoodError, MoodErrorCode } from '../errors.ts';
-import type { Writer } from '../ports.ts';
+import type { SongSuggestion, Writer } from '../ports.ts';
 import { toModelError } from './client.ts';
-import { type ChatPrompt, hydePrompt, type TitleSong, titlePrompt } from './prompts.ts';
+import { type ChatPrompt, hydePrompt, songsPrompt, type TitleSong, titlePrompt } from './prompts.ts';
+import { parseSongSuggestions } from './song-suggestions.ts';
 
 export interface OpenAIWriterOptions {
   readonly client: OpenAI;
@@ -12,6 +13,9 @@ export interface OpenAIWriterOptions {
 
 const MAX_LYRICS_CHARS = 2_000;
 const MAX_TITLE_CHARS = 60;
+/** A suggestion is about 20 tokens of JSON; the cap keeps a rambling model from costing seconds. */
+const TOKENS_PER_SUGGESTION = 30;
+const MAX_SUGGESTIONS = 25;
 
 export class OpenAIWriter implements Writer {
   readonly name: string;
@@ -38,6 +42,24 @@ export class OpenAIWriter implements Writer {
       });
     }
     return lyrics;
+  }
+
+  async suggestSongs(mood: string, max: number, signal?: AbortSignal): Promise<SongSuggestion[]> {
+    const count = Math.max(1, Math.min(MAX_SUGGESTIONS, Math.floor(max)));
+    const reply = await this.#complete(
+      'Song suggestions request',
+      songsPrompt(mood, count),
+      // Low temperature: this asks for facts (songs that exist), not for invention.
+      { temperature: 0.3, maxTokens: 64 + TOKENS_PER_SUGGESTION * count },
+      signal,
+    );
+    const suggestions = parseSongSuggestions(stripThinking(reply), count);
+    if (suggestions === undefined) {
+      throw new MoodError(MoodErrorCode.WriterUnavailable, 'Song suggestions request returned no JSON', {
+        retryable: true,
+      });
+    }
+    return suggestions;
   }
 
   async title(mood: string, songs: readonly TitleSong[], signal?: AbortSignal): Promise<string> {

@@ -4,9 +4,20 @@
  * interaction webhooks, command registration), with Discord's error codes, limits and scripted failures.
  * As on Discord, the first follow-up after a deferred response edits its "thinking…" message and keeps the
  * deferral's visibility; once that message is deleted, a follow-up is a new message with its own flags.
+ *
+ * Interactions reach the application one way only, as on Discord: over the gateway, or — once an
+ * Interactions Endpoint URL is set (and passed the Developer Portal's check: a signed PING answered with PONG,
+ * a forged one refused with 401) — as signed POSTs to that URL, whose HTTP response is the initial response.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type APIApplicationCommand,
@@ -42,6 +53,7 @@ import {
 } from 'discord.js';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
+import { createInteractionSigner } from './discord-signing.ts';
 
 export type FakeInteraction =
   | APIChatInputApplicationCommandInteraction
@@ -105,8 +117,27 @@ export interface RecordedCallback {
   readonly type: number;
   readonly data: Readonly<Record<string, unknown>> | undefined;
   readonly withResponse: boolean;
+  /** `rest`: POSTed to the callback route; `endpoint`: the HTTP response to Discord's POST. */
+  readonly via: 'rest' | 'endpoint';
   readonly at: number;
 }
+
+/** One POST of an interaction to the Interactions Endpoint URL, and what came of it. */
+export interface EndpointDelivery {
+  readonly interactionId: string;
+  readonly url: string;
+  readonly sentAt: number;
+  /** When the response (or the failure) arrived. */
+  at: number;
+  /** The HTTP status; 0 when no response came (refused connection, Discord's 3 s passed). */
+  status: number;
+  /** `acknowledged`: the response was a valid initial response in time; anything else fails the interaction. */
+  outcome: 'pending' | 'acknowledged' | 'failed';
+  reason?: string;
+}
+
+/** How Discord signs a POST: properly, or the deliberately bad ones it sends to test an endpoint. */
+export type SignatureKind = 'valid' | 'forged' | 'missing';
 
 export interface RecordedEdit {
   readonly applicationId: string;
@@ -190,13 +221,30 @@ export interface FakeDiscord {
   readonly commandPuts: RecordedCommandPut[];
   readonly identifies: RecordedIdentify[];
   readonly resumes: RecordedResume[];
+  /** The application's Ed25519 public key (hex): DISCORD_PUBLIC_KEY. */
+  readonly publicKey: string;
+  /** Every POST to the Interactions Endpoint URL, in order. */
+  readonly endpointDeliveries: EndpointDelivery[];
+  /**
+   * Sets the Interactions Endpoint URL as the Developer Portal does: Discord first POSTs a signed PING, which must
+   * be answered `{"type":1}`, and a forged one, which must be refused with 401; otherwise the URL is rejected
+   * (this throws) and interactions keep coming over the gateway. Several URLs stand for replicas behind one
+   * load balancer, which takes turns. `null` goes back to the gateway.
+   */
+  setInteractionsEndpoint(urls: string | readonly string[] | null): Promise<void>;
+  /** POSTs one interaction to the endpoint, signed (or not), and settles with what came of it. */
+  postInteraction(interaction: FakeInteraction, signature?: SignatureKind): Promise<EndpointDelivery>;
   /** Open gateway sockets. */
   readonly connections: number;
   /** The text channel each guild has (interactions in that guild come from it by default). */
   channelId(guildId: string): string;
   chatInput(options: ChatInputOptions): APIChatInputApplicationCommandInteraction;
   buttonPress(options: ButtonPressOptions): APIMessageComponentButtonInteraction;
-  /** Sends INTERACTION_CREATE to every session; throws when no client has identified. */
+  /**
+   * Delivers the interaction the way the application receives them: POSTed to the Interactions Endpoint URL
+   * when one is set (in the background; see `endpointDeliveries`), else INTERACTION_CREATE to every gateway
+   * session (throws when no client has identified).
+   */
   dispatchInteraction<T extends FakeInteraction>(interaction: T): T;
   /** Sends any other dispatch event to every session. */
   dispatch(event: string, data: unknown): void;
@@ -667,6 +715,14 @@ async function parseRequestBody(
   return { body: parseJson(raw.toString('utf8')), files: [] };
 }
 
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -727,6 +783,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions): Promise<Fak
   const sessions = new Map<string, GatewaySession>();
   const sockets = new Set<WebSocket>();
   let port = 0;
+  const signer = createInteractionSigner();
+  /**
+   * Discord's outbound POSTs arrive over kept-alive connections, not one new TCP connection per interaction; a
+   * bounded pool per endpoint stands for that (a request waits for a free connection, on Discord's clock).
+   */
+  const endpointAgent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const endpointDeliveries: EndpointDelivery[] = [];
+  /** The Interactions Endpoint URL (several: replicas behind a round-robin balancer); empty = the gateway. */
+  let endpointUrls: readonly string[] = [];
+  let nextEndpoint = 0;
 
   const userObject = (id: string): APIUser => ({
     id,
@@ -1207,6 +1273,123 @@ export async function startFakeDiscord(options: FakeDiscordOptions): Promise<Fak
     });
   }
 
+  // Interactions Endpoint URL ---------------------------------------------------------------------------
+
+  /** One POST as Discord sends it; the response must come within Discord's 3 seconds. */
+  async function postSigned(url: string, body: string, signature: SignatureKind) {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)',
+    };
+    // A forged request carries a signature of other bytes with a real timestamp, as Discord's checks do.
+    if (signature === 'valid') Object.assign(headers, signer.headers(body));
+    if (signature === 'forged') Object.assign(headers, signer.headers(`${body} `));
+    const timeoutMs = Number.isFinite(callbackDeadlineMs) ? callbackDeadlineMs : 60_000;
+    return new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers, agent: endpointAgent }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), text });
+        });
+        res.on('error', reject);
+      });
+      // The clock runs from the POST, queueing for a connection included: Discord's 3 seconds are the user's.
+      const timer = setTimeout(() => {
+        const timeout = new Error(`no response within ${timeoutMs} ms`);
+        timeout.name = 'TimeoutError';
+        req.destroy(timeout);
+      }, timeoutMs);
+      req.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      req.end(body);
+    });
+  }
+
+  async function setInteractionsEndpoint(urls: string | readonly string[] | null): Promise<void> {
+    if (urls === null) {
+      endpointUrls = [];
+      return;
+    }
+    const list = typeof urls === 'string' ? [urls] : [...urls];
+    for (const url of list) {
+      const ping = JSON.stringify({
+        id: snowflake(),
+        application_id: applicationId,
+        type: InteractionType.Ping,
+        token: newToken('ping'),
+        version: 1,
+      });
+      const pong = await postSigned(url, ping, 'valid').catch((error: unknown) => {
+        throw new Error(`fake Discord: interactions endpoint ${url} is unreachable (${String(error)})`);
+      });
+      const answer =
+        pong.status === 200 && pong.type.startsWith('application/json') ? safeJson(pong.text) : null;
+      if (!isRecord(answer) || answer.type !== InteractionResponseType.Pong) {
+        throw new Error(`fake Discord: interactions endpoint ${url} did not answer the PING with {"type":1}`);
+      }
+      const forged = await postSigned(url, ping, 'forged');
+      if (forged.status !== 401) {
+        throw new Error(
+          `fake Discord: interactions endpoint ${url} answered a forged signature with ${forged.status}, not 401`,
+        );
+      }
+    }
+    endpointUrls = list;
+  }
+
+  async function postInteraction(
+    interaction: FakeInteraction,
+    signature: SignatureKind = 'valid',
+  ): Promise<EndpointDelivery> {
+    const url = endpointUrls[nextEndpoint++ % Math.max(1, endpointUrls.length)];
+    if (url === undefined) throw new Error('fake Discord: no Interactions Endpoint URL is set');
+    if (!interactionsById.has(interaction.id)) register(interaction);
+    const state = interactionsById.get(interaction.id) as InteractionState;
+    state.dispatched = true;
+    state.deadlineFrom = Date.now();
+    const delivery: EndpointDelivery = {
+      interactionId: interaction.id,
+      url,
+      sentAt: state.deadlineFrom,
+      at: 0,
+      status: 0,
+      outcome: 'pending',
+    };
+    endpointDeliveries.push(delivery);
+    const fail = (reason: string) => {
+      delivery.outcome = 'failed';
+      delivery.reason = reason;
+      return delivery;
+    };
+    let response: Awaited<ReturnType<typeof postSigned>>;
+    try {
+      response = await postSigned(url, JSON.stringify(interaction), signature);
+    } catch (error) {
+      delivery.at = Date.now();
+      // No answer within 3 s: the user sees "This interaction failed", and the token is dead.
+      if (error instanceof Error && error.name === 'TimeoutError') state.expired = true;
+      return fail(error instanceof Error ? error.name : String(error));
+    }
+    delivery.at = Date.now();
+    delivery.status = response.status;
+    if (response.status !== 200) return fail(`HTTP ${response.status}`);
+    if (!response.type.startsWith('application/json')) return fail(`content-type ${response.type}`);
+    const body = safeJson(response.text);
+    if (body === undefined) return fail('the response is not JSON');
+    try {
+      acknowledge(state, { body, files: [] }, delivery.at, false, 'endpoint');
+    } catch (error) {
+      return fail(error instanceof Error ? error.message : String(error));
+    }
+    delivery.outcome = 'acknowledged';
+    return delivery;
+  }
+
   // REST --------------------------------------------------------------------------------------------------
 
   function requireBot(req: IncomingMessage): void {
@@ -1339,6 +1522,19 @@ export async function startFakeDiscord(options: FakeDiscordOptions): Promise<Fak
     if (state === undefined || state.interaction.token !== token || state.expired) {
       throw DiscordError.unknownInteraction();
     }
+    return acknowledge(state, parsed, arrivedAt, query.get('with_response') === 'true', 'rest');
+  }
+
+  /** An initial response, through the callback route or as the endpoint's HTTP response. */
+  function acknowledge(
+    state: InteractionState,
+    parsed: { body: unknown; files: RecordedFile[] },
+    arrivedAt: number,
+    withResponse: boolean,
+    via: RecordedCallback['via'],
+  ): { status: number; body?: unknown } {
+    const interactionId = state.interaction.id;
+    const token = state.interaction.token;
     if (state.acknowledged) {
       throw new DiscordError(
         400,
@@ -1422,15 +1618,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions): Promise<Fak
       state.originalId = message.id;
       state.messageIds.add(message.id);
     }
-    callbacks.push({
-      interactionId,
-      token,
-      type,
-      data,
-      withResponse: query.get('with_response') === 'true',
-      at: arrivedAt,
-    });
-    if (query.get('with_response') === 'true') {
+    callbacks.push({ interactionId, token, type, data, withResponse, via, at: arrivedAt });
+    if (withResponse) {
       return { status: 200, body: callbackResponse(state, type, message) };
     }
     return { status: 204 };
@@ -1713,7 +1902,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions): Promise<Fak
     channelId,
     chatInput,
     buttonPress,
+    publicKey: signer.publicKey,
+    endpointDeliveries,
+    setInteractionsEndpoint,
+    postInteraction,
     dispatchInteraction<T extends FakeInteraction>(interaction: T): T {
+      // Discord sends an application's interactions to its endpoint URL or over the gateway, never both.
+      if (endpointUrls.length > 0) {
+        void postInteraction(interaction);
+        return interaction;
+      }
       if (sessions.size === 0) throw new Error('fake Discord: no client has identified on the gateway');
       if (!interactionsById.has(interaction.id)) register(interaction);
       const state = interactionsById.get(interaction.id);
@@ -1766,6 +1964,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions): Promise<Fak
       }
     },
     async close() {
+      endpointAgent.destroy();
       for (const socket of sockets) socket.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();

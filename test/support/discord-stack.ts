@@ -1,12 +1,16 @@
 /**
- * The whole Discord path on one machine: fake Discord (REST + gateway), the real discord.js bot, real
+ * The whole Discord path on one machine: fake Discord (REST + gateway, or signed POSTs to the bot's
+ * Interactions Endpoint URL), the real bot (discord.js over the gateway, or its HTTP endpoint), real
  * Redis/BullMQ, a worker running the real core on native PostgreSQL + pgvector with the demo catalog.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Worker } from 'bullmq';
 import { type APIEmbed, ApplicationCommandOptionType, type Client } from 'discord.js';
 import pino from 'pino';
-import { attachDiscordBot } from '../../bots/discord/bot.ts';
-import { createDiscordClient } from '../../bots/discord/client.ts';
+import { attachDiscordBot, createInteractionHandler, type DiscordBotDeps } from '../../bots/discord/bot.ts';
+import { createDiscordClient, createInteractionRest } from '../../bots/discord/client.ts';
+import { createInteractionsEndpoint } from '../../bots/discord/http-endpoint.ts';
 import { type App, openApp } from '../../cli/app.ts';
 import { DEMO_CATALOG } from '../../cli/catalog-setup.ts';
 import { platformResponders } from '../../cli/responders.ts';
@@ -31,7 +35,8 @@ export const GUILD_ID = '400000000000000001';
 
 export interface DiscordStack {
   readonly fake: FakeDiscord;
-  readonly client: Client;
+  /** The gateway bot's client; undefined in HTTP mode, which has no gateway connection. */
+  readonly client: Client | undefined;
   readonly queue: MoodQueue;
   readonly reindex: ReindexQueue;
   readonly app: App;
@@ -57,6 +62,10 @@ export interface DiscordStackOptions {
   readonly pgAdminUrl?: string;
   /** More settings, e.g. model providers; the catalog is embedded with the embedder they configure. */
   readonly env?: Readonly<Record<string, string>>;
+  /** `http`: the bot serves an Interactions Endpoint URL, set on the fake as in the Developer Portal. */
+  readonly mode?: 'gateway' | 'http';
+  /** HTTP mode: this many bot replicas (each its own handler and REST client) behind the one URL. */
+  readonly replicas?: number;
 }
 
 export async function startDiscordStack(options: DiscordStackOptions = {}): Promise<DiscordStack> {
@@ -91,9 +100,8 @@ export async function startDiscordStack(options: DiscordStackOptions = {}): Prom
   const producer = connectRedis(config.queue.redisUrl, 'producer', log);
   const consumer = connectRedis(config.queue.redisUrl, 'worker', log);
   const queue = createMoodQueue(producer, { attempts: config.queue.attempts, prefix });
-  const reindex = createReindexQueue(producer, prefix);
-  const client = createDiscordClient(fake.restUrl, { waitGuildTimeout: 100 });
-  attachDiscordBot(client, {
+  const reindex = createReindexQueue(producer, { prefix, models: config.models });
+  const deps: DiscordBotDeps = {
     queue,
     limits: createRequestLimits(producer, {
       cooldownSeconds: config.queue.cooldownSeconds,
@@ -104,10 +112,27 @@ export async function startDiscordStack(options: DiscordStackOptions = {}): Prom
     deliveries: createDeliveryGuard(producer, redisKeys(prefix)),
     admin: { reindex, operators: new Set(options.operators ?? []), refreshMs: 200 },
     log,
-  });
-  const ready = new Promise<void>((resolve) => client.once('clientReady', () => resolve()));
-  await client.login(BOT_TOKEN);
-  await ready;
+  };
+  let client: Client | undefined;
+  const endpoints: Server[] = [];
+  if (options.mode === 'http') {
+    for (let i = 0; i < (options.replicas ?? 1); i++) {
+      const handle = createInteractionHandler(deps, createInteractionRest(fake.restUrl));
+      const server = createServer(createInteractionsEndpoint({ publicKey: fake.publicKey, handle, log }));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      endpoints.push(server);
+    }
+    await fake.setInteractionsEndpoint(
+      endpoints.map((e) => `http://127.0.0.1:${(e.address() as AddressInfo).port}/interactions`),
+    );
+  } else {
+    const gateway = createDiscordClient(fake.restUrl, { waitGuildTimeout: 100 });
+    client = gateway;
+    attachDiscordBot(gateway, deps);
+    const ready = new Promise<void>((resolve) => gateway.once('clientReady', () => resolve()));
+    await gateway.login(BOT_TOKEN);
+    await ready;
+  }
 
   let worker: Worker | undefined;
   const stack: DiscordStack = {
@@ -143,7 +168,11 @@ export async function startDiscordStack(options: DiscordStackOptions = {}): Prom
       await stack.stopWorker();
       // destroy the client before the fake goes away: the other way round, discord.js keeps reconnecting
       // and the process never exits
-      await client.destroy();
+      await client?.destroy();
+      for (const server of endpoints) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
       await queue.close();
       await reindex.close();
       producer.disconnect();

@@ -1,0 +1,104 @@
+/**
+ * A Discord interaction payload, as the gateway's INTERACTION_CREATE and the HTTP interactions endpoint both
+ * carry it, read with zod into what the bot acts on. The same reader serves both delivery modes, so the bot
+ * behaves the same whichever one the application uses.
+ * https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object
+ */
+import { InteractionType } from 'discord.js';
+import { z } from 'zod';
+
+const Snowflake = z.string().regex(/^\d{15,22}$/);
+const DISCORD_EPOCH = 1_420_070_400_000n;
+
+const Leaf = z.object({
+  name: z.string().max(32),
+  type: z.number().int(),
+  value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+});
+const Group = Leaf.extend({ options: z.array(Leaf).max(25).optional() });
+const Top = Leaf.extend({ options: z.array(Group).max(25).optional() });
+export type CommandOption = z.infer<typeof Top>;
+
+const Payload = z.object({
+  id: Snowflake,
+  application_id: Snowflake,
+  type: z.number().int(),
+  token: z.string().min(20).max(500),
+  guild_id: Snowflake.optional(),
+  // A guild interaction names its user in `member`, a DM one in `user`.
+  member: z.object({ user: z.object({ id: Snowflake }) }).optional(),
+  user: z.object({ id: Snowflake }).optional(),
+  data: z
+    .object({
+      name: z.string().max(32).optional(),
+      options: z.array(Top).max(25).optional(),
+      custom_id: z.string().max(100).optional(),
+      component_type: z.number().int().optional(),
+    })
+    .optional(),
+});
+
+export type InteractionKind =
+  | { readonly kind: 'ping' }
+  | { readonly kind: 'autocomplete' }
+  | { readonly kind: 'command'; readonly name: string; readonly options: readonly CommandOption[] }
+  | { readonly kind: 'button'; readonly customId: string }
+  /** A modal submission, a select menu, a type newer than this code: answered with a private note. */
+  | { readonly kind: 'other'; readonly type: number };
+
+export interface DiscordInteraction {
+  readonly id: string;
+  readonly applicationId: string;
+  /** A credential for 15 minutes: never logged. */
+  readonly token: string;
+  /** Absent only on a PING. */
+  readonly userId: string | undefined;
+  readonly guildId: string | null;
+  /** When Discord created it (epoch ms, from the snowflake): its 15-minute token counts from here. */
+  readonly createdAt: number;
+  readonly what: InteractionKind;
+}
+
+/** The interaction, or undefined when the payload lacks what every interaction has. */
+export function readInteraction(raw: unknown): DiscordInteraction | undefined {
+  const parsed = Payload.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const p = parsed.data;
+  return {
+    id: p.id,
+    applicationId: p.application_id,
+    token: p.token,
+    userId: p.member?.user.id ?? p.user?.id,
+    guildId: p.guild_id ?? null,
+    createdAt: Number((BigInt(p.id) >> 22n) + DISCORD_EPOCH),
+    what: kindOf(p),
+  };
+}
+
+function kindOf(p: z.infer<typeof Payload>): InteractionKind {
+  switch (p.type) {
+    case InteractionType.Ping:
+      return { kind: 'ping' };
+    case InteractionType.ApplicationCommandAutocomplete:
+      return { kind: 'autocomplete' };
+    case InteractionType.ApplicationCommand:
+      return { kind: 'command', name: p.data?.name ?? '', options: p.data?.options ?? [] };
+    case InteractionType.MessageComponent:
+      // component_type 2 is a button; a select menu is not one of ours.
+      if (p.data?.component_type === 2 && p.data.custom_id !== undefined)
+        return { kind: 'button', customId: p.data.custom_id };
+      return { kind: 'other', type: p.type };
+    default:
+      return { kind: 'other', type: p.type };
+  }
+}
+
+/** A command option's value by name, of the type the command declares (anything else reads as absent). */
+export function optionValue<T extends 'string' | 'number' | 'boolean'>(
+  options: readonly { name: string; value?: string | number | boolean | undefined }[],
+  name: string,
+  type: T,
+): (T extends 'string' ? string : T extends 'number' ? number : boolean) | undefined {
+  const value = options.find((o) => o.name === name)?.value;
+  return typeof value === type ? (value as never) : undefined;
+}
