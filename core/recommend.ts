@@ -10,32 +10,25 @@
  * degrades to the mood vector alone; an embedding failure is a retryable `MoodError` for the caller.
  */
 import { isMoodError, MoodError, MoodErrorCode } from './errors.ts';
-import { fuse, type RankedList } from './fusion.ts';
 import { centroid, type GroundedResult, suggestedSongs } from './grounded-hyde.ts';
 import type { Embedder, Explainer, LinkResolver, SongIndex, Vector, Writer } from './ports.ts';
 import { describePlaylist, planRequest } from './request-plan.ts';
-import { type RerankCandidate, rerank } from './rerank.ts';
-import type { Candidate, MoodRequest, Playlist, StageTimings, Track } from './types.ts';
+import { rerank } from './rerank.ts';
+import { type RetrievalOptions, retrieve, type Timed } from './retrieval.ts';
+import type { MoodRequest, Playlist, StageTimings, Track } from './types.ts';
 
 export type HydeMode = 'auto' | 'lyrics' | 'songs';
 
-export interface RecommendOptions {
+export interface RecommendOptions extends RetrievalOptions {
   readonly hydeEnabled: boolean;
   /** Weight of the HyDE vector in the blend; the mood vector gets the rest. */
   readonly hydeWeight: number;
-  readonly candidatePool: number;
   readonly maxPerArtist: number;
   readonly popularityWeight: number;
-  /** Weight of the lexical match in the rank fusion (the vector search's is 1); 0 turns it off. */
-  readonly lexicalWeight: number;
-  readonly lexicalLimit: number;
-  /** Reciprocal-rank fusion's k. */
-  readonly fusionK: number;
   readonly hydeMode: HydeMode;
   /** `auto` writes lyrics when at least this share of the catalog has lyrics, else names songs. */
   readonly hydeLyricsShare: number;
   readonly suggestedSongs: number;
-  readonly suggestionWeight: number;
 }
 
 /** How often `auto` re-reads the catalog's share of songs with lyrics: an ingest changes it rarely. */
@@ -144,46 +137,12 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
       // "More like this": the shown songs' centre weighs as much as the mood itself.
       const query = like ? blend(moodQuery, like, 0.5) : moodQuery;
 
-      const lexical =
-        index.lexicalSearch &&
-        options.lexicalWeight > 0 &&
-        options.lexicalLimit > 0 &&
-        plan.lexicalGroups.length > 0
-          ? index.lexicalSearch.bind(index)
-          : undefined;
-      const [vectorHits, lexicalHits] = await Promise.all([
-        timed('search', () =>
-          index.search(query, {
-            limit: Math.max(options.candidatePool, request.size * 4),
-            filters: request.filters,
-            excludeSongIds: request.excludeSongIds,
-          }),
-        ),
-        lexical
-          ? timed('lexical', () =>
-              lexical(query, {
-                groups: plan.lexicalGroups,
-                limit: options.lexicalLimit,
-                filters: request.filters,
-                excludeSongIds: request.excludeSongIds,
-              }),
-            )
-          : Promise.resolve([] as Candidate[]),
-      ]);
-      const lists: RankedList[] = [
-        { candidates: vectorHits, weight: 1 },
-        { candidates: lexicalHits, weight: options.lexicalWeight },
-        { candidates: grounded?.candidates ?? [], weight: options.suggestionWeight },
-      ].filter((list) => list.candidates.length > 0);
-      // With the vector search alone there is nothing to fuse: its similarities say more than its ranks.
-      const candidates: readonly RerankCandidate[] =
-        lists.length > 1 ? fuse(lists, options.fusionK) : (lists[0]?.candidates ?? []);
-      if (candidates.length === 0) {
-        const filtered = request.filters?.yearFrom !== undefined || request.filters?.yearTo !== undefined;
-        throw filtered
-          ? new MoodError(MoodErrorCode.NoMatches, 'No song passes the filters')
-          : new MoodError(MoodErrorCode.CatalogEmpty, 'The catalog has no songs');
-      }
+      const candidates = await retrieve(
+        index,
+        { query, request, lexicalGroups: plan.lexicalGroups, suggested: grounded?.candidates ?? [] },
+        options,
+        timed,
+      );
 
       const t = performance.now();
       const ranked = rerank(candidates, {
@@ -236,7 +195,7 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
     moodVector: Promise<Vector>,
     embedder: Embedder,
     mode: 'lyrics' | 'songs',
-    timed: <T>(stage: keyof StageTimings, work: () => Promise<T>) => Promise<T>,
+    timed: Timed,
   ): Promise<{ vector: Vector | undefined; grounded: GroundedResult | undefined }> {
     try {
       if (mode === 'songs' && writer.suggestSongs && index.songsByKey) {
