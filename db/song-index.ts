@@ -10,7 +10,7 @@ import { type CandidateRow, toCandidate } from './candidate-rows.ts';
 import type { Database } from './database.ts';
 import { lexicalSearch, lyricsShare, songsByKey, themesInCatalog } from './lexical-search.ts';
 import { type Readers, readersOf } from './replicas.ts';
-import { quantized, searchSettings } from './vector-index.ts';
+import { indexParamsOf, quantized, searchSettings } from './vector-index.ts';
 
 export function createSongIndex(primary: Database, readers: Readers = readersOf(primary)): SongIndex {
   return {
@@ -49,7 +49,7 @@ export function createSongIndex(primary: Database, readers: Readers = readersOf(
         let sql: string;
         if (model.indexKind === 'ivfflat-bq') {
           // Hamming distance on the bits finds `rerank` × limit candidates; exact cosine orders them.
-          params.push(Math.max(1, Number(model.indexParams.rerank ?? 4)) * options.limit);
+          params.push(indexParamsOf('ivfflat-bq', model.indexParams).rerank * options.limit);
           sql = `SELECT ${columns}
          FROM (SELECT e.song_id, e.embedding FROM song_embeddings e
                WHERE ${inner.join(' AND ')}

@@ -1,9 +1,9 @@
 /** The Discord processes' command lines: registration against the fake, and refusal without settings. */
 import { execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDiscord, startFakeDiscord } from './fakes/discord-server.ts';
+import { freePort } from './support/processes.ts';
 import { dropPrefix } from './support/redis.ts';
 
 const run = promisify(execFile);
@@ -71,12 +71,7 @@ describe('sonic-mood discord without settings', () => {
 
 describe('sonic-mood discord (the container command)', () => {
   it('connects to Discord, serves /healthz with Redis reachable, and stops cleanly on SIGTERM', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, () => {
-        const { port: p } = server.address() as { port: number };
-        server.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const child = spawn('node', ['bin/sonic-mood.js', 'discord'], {
       env: {
         ...process.env,
@@ -120,12 +115,7 @@ describe('sonic-mood discord with DISCORD_MODE=http', () => {
   });
 
   it('serves /interactions and /healthz on HEALTH_PORT, passes the portal check, answers, stops on SIGTERM', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, () => {
-        const { port: p } = server.address() as { port: number };
-        server.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const child = spawn('node', ['bin/sonic-mood.js', 'discord'], {
       env: {
         ...process.env,

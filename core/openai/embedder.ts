@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import { z } from 'zod';
 import { MoodError, MoodErrorCode } from '../errors.ts';
+import { formatModelRef } from '../models.ts';
 import type { Embedder, EmbedMode, Vector } from '../ports.ts';
 import { toModelError } from './client.ts';
 
@@ -33,7 +34,7 @@ export class OpenAIEmbedder implements Embedder {
     this.#modelName = options.model;
     this.dimensions = options.dimensions;
     this.#queryInstruction = options.queryInstruction.trim();
-    this.model = `openai:${options.model}@${options.dimensions}`;
+    this.model = formatModelRef({ provider: 'openai', name: options.model, dimensions: options.dimensions });
   }
 
   async embed(texts: readonly string[], mode: EmbedMode): Promise<Vector[]> {
