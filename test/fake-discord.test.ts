@@ -3,14 +3,21 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { DiscordAPIError, REST } from '@discordjs/rest';
 import {
+  type APIActionRowComponent,
   type APIEmbed,
+  type APIMessage,
+  type APIModalInteractionResponseCallbackData,
+  type APIStringSelectComponent,
+  type APITextInputComponent,
   Client,
+  ComponentType,
   Events,
   GatewayIntentBits,
   type Interaction,
   MessageFlags,
   Routes,
   SlashCommandBuilder,
+  TextInputStyle,
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interactionSignatureCheck } from '../bots/discord/signature.ts';
@@ -498,5 +505,284 @@ describe('fake Discord at an Interactions Endpoint URL', () => {
       slow.server.closeAllConnections();
       slow.server.close();
     }
+  });
+});
+
+const GENRE_MENU: APIActionRowComponent<APIStringSelectComponent> = {
+  type: ComponentType.ActionRow,
+  components: [
+    {
+      type: ComponentType.StringSelect,
+      custom_id: 'sm:genre',
+      placeholder: 'Pick up to two genres',
+      options: [
+        { label: 'Jazz', value: 'jazz' },
+        { label: 'Folk', value: 'folk' },
+        { label: 'Lo-fi', value: 'lofi' },
+      ],
+      max_values: 2,
+    },
+  ],
+};
+
+const MOOD_INPUT: APITextInputComponent = {
+  type: ComponentType.TextInput,
+  custom_id: 'mood',
+  label: 'Your mood',
+  style: TextInputStyle.Short,
+  max_length: 200,
+};
+
+const MOOD_MODAL: APIModalInteractionResponseCallbackData = {
+  custom_id: 'sm:describe',
+  title: 'Describe your mood',
+  components: [
+    { type: ComponentType.ActionRow, components: [MOOD_INPUT] },
+    {
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.TextInput,
+          custom_id: 'notes',
+          label: 'Anything else?',
+          style: TextInputStyle.Paragraph,
+          required: false,
+        },
+      ],
+    },
+  ],
+};
+
+describe('fake Discord: select menus, modals and channel messages', () => {
+  it('delivers a string select pick on the message its menu is on, and edits that message after deferUpdate', async () => {
+    const command = fake.chatInput({ name: 'mood', options: [{ name: 'mood', type: 3, value: 'menu' }] });
+    const commandSeen = received(command.id);
+    fake.dispatchInteraction(command);
+    const slash = await commandSeen;
+    if (!slash.isChatInputCommand()) throw new Error('expected a chat input command');
+    await slash.reply({ content: 'Pick a genre', components: [GENRE_MENU] });
+    const messageId = fake.originalMessage(command.token)?.id ?? '';
+
+    // Discord only sends picks a user could make on that menu.
+    expect(() => fake.stringSelect({ customId: 'sm:genre', values: ['metal'], messageId })).toThrow(
+      /no option metal/,
+    );
+    expect(() => fake.stringSelect({ customId: 'sm:other', values: ['jazz'], messageId })).toThrow(
+      /no string select sm:other/,
+    );
+    expect(() =>
+      fake.stringSelect({ customId: 'sm:genre', values: ['jazz', 'folk', 'lofi'], messageId }),
+    ).toThrow(/takes 1–2 values/);
+
+    const pick = fake.stringSelect({ customId: 'sm:genre', values: ['jazz', 'folk'], messageId });
+    expect(pick.message.id).toBe(messageId);
+    const pickSeen = received(pick.id);
+    fake.dispatchInteraction(pick);
+    const menu = await pickSeen;
+    if (!menu.isStringSelectMenu()) throw new Error('expected a string select');
+    expect(menu.customId).toBe('sm:genre');
+    expect(menu.values).toEqual(['jazz', 'folk']);
+    expect(menu.message.id).toBe(messageId);
+
+    await menu.deferUpdate();
+    expect(fake.callbacks.at(-1)).toMatchObject({ interactionId: pick.id, type: 6 });
+    await menu.editReply({ content: 'Jazz and folk it is', components: [] });
+    expect(fake.edits.at(-1)?.message).toMatchObject({ id: messageId, content: 'Jazz and folk it is' });
+    expect(fake.message(messageId)?.components).toEqual([]);
+
+    const madeUp = fake.stringSelect({ customId: 'sm:quick', values: ['a'] });
+    expect(madeUp.data).toMatchObject({ component_type: ComponentType.StringSelect, values: ['a'] });
+    expect(madeUp.message.components?.[0]).toMatchObject({
+      components: [{ custom_id: 'sm:quick', options: [{ value: 'a' }] }],
+    });
+  });
+
+  it('refuses types 6 and 7 for a command, records a modal it shows, and delivers what the user typed', async () => {
+    const command = fake.chatInput({ name: 'mood', options: [{ name: 'mood', type: 3, value: 'modal' }] });
+    const update = await apiError(
+      rest.post(Routes.interactionCallback(command.id, command.token), { body: { type: 6 }, auth: false }),
+    );
+    expect(update.message).toContain('type[INTERACTION_RESPONSE_TYPE_INVALID]');
+    const seen = received(command.id);
+    fake.dispatchInteraction(command);
+    const slash = await seen;
+    if (!slash.isChatInputCommand()) throw new Error('expected a chat input command');
+    await slash.showModal(MOOD_MODAL);
+    const shown = fake.modal(command.id);
+    if (shown === undefined) throw new Error('expected the modal to be recorded');
+    expect(shown).toMatchObject({
+      customId: 'sm:describe',
+      title: 'Describe your mood',
+      token: command.token,
+    });
+    expect(shown.textInputs.map((input) => input.custom_id)).toEqual(['mood', 'notes']);
+
+    expect(() => fake.modalSubmit({ modal: { ...shown, customId: 'sm:never' } })).toThrow(
+      /never showed a modal sm:never/,
+    );
+    expect(() => fake.modalSubmit({ modal: shown, values: { mood: 'x', genre: 'jazz' } })).toThrow(
+      /no text input genre/,
+    );
+    expect(() => fake.modalSubmit({ modal: shown, values: { notes: 'no mood' } })).toThrow(
+      /mood is required/,
+    );
+    expect(() => fake.modalSubmit({ modal: shown, values: { mood: 'x'.repeat(201) } })).toThrow(
+      /mood is longer than 200/,
+    );
+
+    const submit = fake.modalSubmit({ modal: shown, values: { mood: 'rainy sunday' } });
+    expect(submit.message).toBeUndefined();
+    const submitSeen = received(submit.id);
+    fake.dispatchInteraction(submit);
+    const modal = await submitSeen;
+    if (!modal.isModalSubmit()) throw new Error('expected a modal submission');
+    expect(modal.customId).toBe('sm:describe');
+    expect(modal.fields.getTextInputValue('mood')).toBe('rainy sunday');
+    expect(modal.fields.getTextInputValue('notes')).toBe('');
+    expect(modal.user.id).toBe(FAKE_USER_ID);
+
+    // Opened from a command: no message to update; and a modal never answers a modal.
+    for (const body of [{ type: 6 }, { type: 9, data: MOOD_MODAL }]) {
+      const refused = await apiError(
+        rest.post(Routes.interactionCallback(submit.id, submit.token), { body, auth: false }),
+      );
+      expect(refused.message).toContain('type[INTERACTION_RESPONSE_TYPE_INVALID]');
+    }
+    await modal.reply({ content: 'Brewing…', flags: MessageFlags.Ephemeral });
+    expect(fake.originalMessage(submit.token)?.interaction_metadata).toMatchObject({
+      type: 5,
+      triggering_interaction_metadata: { id: command.id, type: 2 },
+    });
+  });
+
+  it('a modal opened from a button carries its message, and the submission updates that message', async () => {
+    const press = fake.buttonPress({ customId: 'sm:refine:p1' });
+    const pressSeen = received(press.id);
+    fake.dispatchInteraction(press);
+    const button = await pressSeen;
+    if (!button.isButton()) throw new Error('expected a button');
+    await button.showModal(MOOD_MODAL);
+    const shown = fake.modal(press.id);
+    if (shown === undefined) throw new Error('expected the modal to be recorded');
+
+    const submit = fake.modalSubmit({ modal: shown, values: { mood: 'brighter', notes: 'more brass' } });
+    expect(submit.message?.id).toBe(press.message.id);
+    const seen = received(submit.id);
+    fake.dispatchInteraction(submit);
+    const modal = await seen;
+    if (!modal.isModalSubmit() || !modal.isFromMessage())
+      throw new Error('expected a submission from a message');
+    expect(modal.fields.getTextInputValue('notes')).toBe('more brass');
+    await modal.update({ content: 'Refined: brighter', components: [] });
+    expect(fake.callbacks.at(-1)).toMatchObject({ interactionId: submit.id, type: 7 });
+    expect(fake.message(press.message.id)).toMatchObject({ content: 'Refined: brighter', components: [] });
+  });
+
+  it('refuses modals and components outside Discord limits, with the path', async () => {
+    const answer = (body: unknown) => {
+      const command = fake.chatInput({ name: 'mood' });
+      return apiError(
+        rest.post(Routes.interactionCallback(command.id, command.token), { body, auth: false }),
+      );
+    };
+    const row = (...components: unknown[]) => ({ type: ComponentType.ActionRow, components });
+    const problem = async (body: unknown, path: string) => {
+      const error = await answer(body);
+      expect(error.code).toBe(50035);
+      expect(error.message).toContain(path);
+    };
+
+    await problem(
+      { type: 9, data: { ...MOOD_MODAL, title: 't'.repeat(46) } },
+      'data.title[BASE_TYPE_BAD_LENGTH]',
+    );
+    await problem(
+      {
+        type: 9,
+        data: { ...MOOD_MODAL, components: [row(MOOD_INPUT, { ...MOOD_INPUT, custom_id: 'more' })] },
+      },
+      'data.components[0].components[COMPONENT_LAYOUT_WIDTH_EXCEEDED]',
+    );
+    await problem(
+      { type: 9, data: { ...MOOD_MODAL, components: [row({ ...MOOD_INPUT, style: 3 })] } },
+      'data.components[0].components[0].style[BASE_TYPE_INVALID]',
+    );
+    await problem(
+      { type: 9, data: { ...MOOD_MODAL, components: [row({ ...MOOD_INPUT, max_length: 4001 })] } },
+      'data.components[0].components[0].max_length[NUMBER_TYPE_MAX]',
+    );
+
+    const options = Array.from({ length: 26 }, (_, i) => ({ label: `Option ${i}`, value: `v${i}` }));
+    const select = (fields: Record<string, unknown>) => ({
+      type: 4,
+      data: {
+        components: [row({ type: ComponentType.StringSelect, custom_id: 'sm:s', options, ...fields })],
+      },
+    });
+    await problem(select({}), 'data.components[0].components[0].options[BASE_TYPE_BAD_LENGTH]');
+    await problem(
+      select({ options: options.slice(0, 2), max_values: 3 }),
+      'data.components[0].components[0].max_values[NUMBER_TYPE_MAX]',
+    );
+    await problem(
+      select({ options: [options[0], options[0]] }),
+      'data.components[0].components[0].options[1].value[SELECT_COMPONENT_OPTION_VALUE_DUPLICATED]',
+    );
+    const link = { type: ComponentType.Button, style: 5, label: 'Open', url: 'https://open.spotify.com' };
+    await problem(
+      { type: 4, data: { components: [row({ ...link, custom_id: 'sm:open' })] } },
+      'data.components[0].components[0].custom_id[COMPONENT_VALIDATION_FAILED]',
+    );
+    await problem(
+      { type: 4, data: { components: [row({ type: ComponentType.Button, style: 5, label: 'Open' })] } },
+      'data.components[0].components[0].url[BASE_TYPE_REQUIRED]',
+    );
+    await problem(
+      { type: 4, data: { components: [row(link), row(link), row(link), row(link), row(link), row(link)] } },
+      'data.components[BASE_TYPE_MAX_LENGTH]',
+    );
+  });
+
+  it('posts channel messages with the bot token, and answers 401, 403, 404 and 429 as Discord does', async () => {
+    const bot = new REST({ api: fake.restUrl, version: '10' }).setToken(BOT_TOKEN);
+    const channel = fake.channelId(GUILD_ID);
+    const post = (channelId: string, content: string) =>
+      bot.post(Routes.channelMessages(channelId), { body: { content } });
+
+    const posted = (await bot.post(Routes.channelMessages(channel), {
+      body: { content: 'Today’s mix', components: [GENRE_MENU] },
+    })) as APIMessage;
+    expect(posted).toMatchObject({ channel_id: channel, content: 'Today’s mix', author: { id: APP_ID } });
+    expect(posted.webhook_id).toBeUndefined();
+    expect(fake.channelMessages.at(-1)).toMatchObject({ channelId: channel, token: BOT_TOKEN });
+    expect(fake.message(posted.id)?.components).toHaveLength(1);
+
+    const anonymous = await apiError(
+      rest.post(Routes.channelMessages(channel), { body: { content: 'x' }, auth: false }),
+    );
+    expect(anonymous.status).toBe(401);
+    // A guild id is not a channel id.
+    const notAChannel = await apiError(post(GUILD_ID, 'x'));
+    expect([notAChannel.status, notAChannel.code]).toEqual([404, 10003]);
+    const tooLong = await apiError(post(channel, 'x'.repeat(2001)));
+    expect(tooLong.message).toContain('content[BASE_TYPE_MAX_LENGTH]');
+
+    fake.setChannelAccess(channel, 'missing-access');
+    const hidden = await apiError(post(channel, 'x'));
+    expect([hidden.status, hidden.code, hidden.message]).toEqual([403, 50001, 'Missing Access']);
+    fake.setChannelAccess(channel, 'unknown');
+    const gone = await apiError(post(channel, 'x'));
+    expect([gone.status, gone.code, gone.message]).toEqual([404, 10003, 'Unknown Channel']);
+    fake.setChannelAccess(channel, 'ok');
+
+    fake.failNext('channelMessage', { status: 429, retryAfter: 1 });
+    const started = Date.now();
+    await post(channel, 'after the wait');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    const attempts = fake.requests.filter(
+      (r) => r.route === 'channelMessage' && JSON.stringify(r.body).includes('after the wait'),
+    );
+    expect(attempts.map((r) => r.status)).toEqual([429, 200]);
+    expect(fake.channelMessages.at(-1)?.body).toEqual({ content: 'after the wait' });
   });
 });
