@@ -1,6 +1,6 @@
 /** Composes the product from configuration: database, model providers, link resolver, recommender. */
 import type { Config } from '../core/config.ts';
-import type { LinkCache } from '../core/ports.ts';
+import type { FeedbackScores, LinkCache } from '../core/ports.ts';
 import { createModelProviders, type ModelProviders } from '../core/providers.ts';
 import { createRecommender, type Recommender } from '../core/recommend.ts';
 import { SpotifyLinkResolver } from '../core/spotify/resolver.ts';
@@ -18,7 +18,13 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function openApp(config: Config, log: Logger, metrics?: Metrics): Promise<App> {
+/** `feedback`: the group votes a worker demotes songs by (a CLI `mood` has no group and passes none). */
+export async function openApp(
+  config: Config,
+  log: Logger,
+  metrics?: Metrics,
+  feedback?: FeedbackScores,
+): Promise<App> {
   const [db, providers] = await Promise.all([
     openDatabase(config),
     createModelProviders(config, (stage, error) =>
@@ -35,6 +41,7 @@ export async function openApp(config: Config, log: Logger, metrics?: Metrics): P
     ...providers,
     index: createSongIndex(db),
     links,
+    feedback,
     options: config.recommend,
     onDegraded: (stage, error) => log.warn({ stage, err: error }, 'HyDE failed; searching by mood alone'),
     // The share of named songs the catalog holds is how well grounded HyDE works on this catalog.

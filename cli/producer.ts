@@ -6,6 +6,7 @@
  */
 import type { Config } from '../core/config.ts';
 import type { MoodAdmissionDeps } from '../workers/admission.ts';
+import { createFeedbackStore } from '../workers/feedback.ts';
 import { createDeliveryGuard, createRequestLimits } from '../workers/limits.ts';
 import { createMetrics, type Metrics } from '../workers/metrics.ts';
 import { createMoodQueue } from '../workers/mood-queue.ts';
@@ -48,6 +49,8 @@ export function createProducer(config: Config, log: Logger): Producer {
       }),
       contexts: createPlaylistContexts(redis, keys),
       deliveries: createDeliveryGuard(redis, keys),
+      feedback: createFeedbackStore(redis, keys),
+      onVote: (platform, vote) => metrics.vote(platform, vote),
     },
     reindex,
     metrics,

@@ -1,5 +1,6 @@
 /** A playlist as a terminal reader likes it. */
 import { stripVTControlCharacters } from 'node:util';
+import { PLATFORM_LABELS } from '../core/listen-links.ts';
 import type { Playlist } from '../core/types.ts';
 
 /**
@@ -51,6 +52,11 @@ export function renderPlaylist(playlist: Playlist, color = process.stdout.isTTY)
     const year = t.year ? ` (${t.year})` : '';
     lines.push(`${n}. ${bold(terminalSafe(t.name))} — ${terminalSafe(t.artist ?? 'unknown artist')}${year}`);
     lines.push(`${' '.repeat(width + 2)}${terminalSafe(t.spotifyUrl)}`);
+    for (const link of t.alsoOn ?? []) {
+      lines.push(
+        `${' '.repeat(width + 2)}${dim(`${PLATFORM_LABELS[link.platform].full}:`)} ${terminalSafe(link.url)}`,
+      );
+    }
     lines.push(`${' '.repeat(width + 2)}${dim(`why: ${terminalSafe(t.why)}`)}`);
   });
   const stages = TIMING_ORDER.filter((s) => playlist.timings[s] !== undefined)

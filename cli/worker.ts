@@ -2,6 +2,7 @@
 
 import type { Config } from '../core/config.ts';
 import { activeModel } from '../db/embedding-models.ts';
+import { createFeedbackStore } from '../workers/feedback.ts';
 import { QUEUES } from '../workers/jobs.ts';
 import { createMetrics } from '../workers/metrics.ts';
 import { createMoodQueue } from '../workers/mood-queue.ts';
@@ -21,7 +22,8 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
   const redis = connectRedis(config.queue.redisUrl, 'worker', log);
   await checkEvictionPolicy(redis, config.queue.evictionCheck, log);
   const metrics = createMetrics();
-  const app = await openApp(config, log, metrics);
+  const keys = redisKeys(config.queue.prefix);
+  const app = await openApp(config, log, metrics, createFeedbackStore(redis, keys));
   // A fresh install (no live model yet) gets the demo catalog; a live catalog is the re-index's business.
   // Before the catalog set-up and any job: a worker whose health port is taken must fail at once, not
   // consume jobs unwatched.
@@ -37,7 +39,7 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
     connection: redis,
     recommender: app.recommender,
     responders: platformResponders(config, log),
-    contexts: createPlaylistContexts(redis, redisKeys(config.queue.prefix)),
+    contexts: createPlaylistContexts(redis, keys),
     concurrency: config.queue.concurrency,
     lockMs: config.queue.lockMs,
     log,

@@ -64,7 +64,7 @@ export function userMessage(error: unknown): string {
     case MoodErrorCode.CatalogEmpty:
       return 'No song catalog is live yet. An admin needs to load songs and run a re-index (or check /mood-admin status if one failed).';
     case MoodErrorCode.NoMatches:
-      return 'No songs in the catalog match those filters. Try a wider year range.';
+      return 'No songs in the catalog match those filters. Try a wider year range, or fewer exclusions.';
     case MoodErrorCode.IndexMismatch:
       return 'The live song index was built with a model this worker cannot use. An admin needs to configure the worker for that model or re-index.';
     // Never a playlist's outcome: a writer that fails gives way to the local one (writer-fallback.ts), and a

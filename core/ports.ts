@@ -112,6 +112,12 @@ export interface LinkCache {
   put(entries: readonly { songId: SongId; link: ResolvedLink | null }[], ttlSeconds: number): Promise<void>;
 }
 
+/** Members' 👍/👎 on playlists, per Discord guild or Slack team (workers/feedback.ts keeps them in Redis). */
+export interface FeedbackScores {
+  /** Net votes (👍 − 👎) of these songs in the group; songs nobody voted on are left out. */
+  net(groupId: string, songIds: readonly SongId[]): Promise<ReadonlyMap<SongId, number>>;
+}
+
 export interface ExplainableSong {
   readonly name: string;
   readonly artist: string | null;

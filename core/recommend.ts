@@ -10,8 +10,19 @@
  * degrades to the mood vector alone; an embedding failure is a retryable `MoodError` for the caller.
  */
 import { isMoodError, MoodError, MoodErrorCode } from './errors.ts';
+import { demotionsOf } from './feedback-demotion.ts';
 import { centroid, type GroundedResult, suggestedSongs } from './grounded-hyde.ts';
-import type { Embedder, Explainer, LinkResolver, SongIndex, Vector, Writer } from './ports.ts';
+import { type LinkPlatform, otherLinks } from './listen-links.ts';
+import type {
+  Embedder,
+  Explainer,
+  FeedbackScores,
+  LinkResolver,
+  SongIndex,
+  Vector,
+  Writer,
+} from './ports.ts';
+import { refinedRequest, refinementNote, shiftedQuery } from './refine-request.ts';
 import { describePlaylist, planRequest } from './request-plan.ts';
 import { rerank } from './rerank.ts';
 import { type RetrievalOptions, retrieve, type Timed } from './retrieval.ts';
@@ -29,6 +40,10 @@ export interface RecommendOptions extends RetrievalOptions {
   /** `auto` writes lyrics when at least this share of the catalog has lyrics, else names songs. */
   readonly hydeLyricsShare: number;
   readonly suggestedSongs: number;
+  /** Where each track links: Spotify, and the search pages of the others listed. */
+  readonly linkPlatforms?: readonly LinkPlatform[];
+  /** Most score a song loses to its group's 👎 (feedback-demotion.ts); 0 turns demotion off. */
+  readonly feedbackWeight?: number;
 }
 
 /** How often `auto` re-reads the catalog's share of songs with lyrics: an ingest changes it rarely. */
@@ -45,6 +60,8 @@ export interface RecommenderDeps {
   readonly index: SongIndex;
   readonly links: LinkResolver;
   readonly explainer?: Explainer;
+  /** Group votes; without it (or with FEEDBACK_WEIGHT=0) no song is demoted. */
+  readonly feedback?: FeedbackScores;
   readonly options: RecommendOptions;
   readonly onDegraded?: (stage: 'hyde', error: unknown) => void;
   /** Grounded HyDE's yield: songs the chat model named (distinct), and how many the catalog holds. */
@@ -74,7 +91,9 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
   };
 
   return {
-    async recommend(request) {
+    async recommend(asked) {
+      // A refinement's text and filters join the request; its shifts move the query vector below.
+      const request = refinedRequest(asked);
       const timings: StageTimings = {};
       const started = performance.now();
       const timed = async <T>(stage: keyof StageTimings, work: () => Promise<T>): Promise<T> => {
@@ -101,7 +120,7 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
 
       // The title needs only the mood: started now, it runs beside HyDE instead of after the search, so a
       // remote writer's latency is off the critical path. Awaited below; a failure before then is not lost.
-      const title = timed('title', () => writer.title(request.text, []));
+      const title = timed('title', () => writer.title(asked.text, []));
       title.catch(() => {});
       // One index probe per named theme (only for a request that names a scene or time of day), beside the
       // HyDE mode (the catalog's share of songs with lyrics, read once per LYRICS_SHARE_TTL_MS).
@@ -135,7 +154,11 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
       ]);
       const moodQuery = hydeVector ? blend(mood, hydeVector, options.hydeWeight) : mood;
       // "More like this": the shown songs' centre weighs as much as the mood itself.
-      const query = like ? blend(moodQuery, like, 0.5) : moodQuery;
+      const query = await shiftedQuery(
+        like ? blend(moodQuery, like, 0.5) : moodQuery,
+        request.refinement,
+        embedder,
+      );
 
       const candidates = await retrieve(
         index,
@@ -144,12 +167,19 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
         timed,
       );
 
+      const demote =
+        deps.feedback && request.groupId && options.feedbackWeight
+          ? await timed('feedback', () =>
+              demotionsOf(deps.feedback, request.groupId, candidates, options.feedbackWeight ?? 0),
+            )
+          : undefined;
       const t = performance.now();
       const ranked = rerank(candidates, {
         size: request.size,
         maxPerArtist: options.maxPerArtist,
         popularityWeight: options.popularityWeight,
         seed: request.seed,
+        demote,
       });
       timings.rerank = Math.round(performance.now() - t);
 
@@ -162,6 +192,7 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
       const reasons =
         explainer?.explain(request.text, ranked) ?? ranked.map(() => 'close to the mood overall');
 
+      const alsoOn = options.linkPlatforms?.some((p) => p !== 'spotify') ? options.linkPlatforms : undefined;
       const tracks: Track[] = ranked.map((c, i) => ({
         songId: c.id,
         name: c.name,
@@ -171,12 +202,16 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
         popularity: c.popularity,
         score: c.score,
         spotifyUrl: resolved[i]?.url ?? '',
+        ...(alsoOn ? { alsoOn: otherLinks(alsoOn, c.name, c.artist) } : {}),
         why: reasons[i] ?? '',
       }));
       timings.total = Math.round(performance.now() - started);
       return {
         title: titleText,
-        description: describePlaylist(tracks.length, request.text, plan),
+        // Said in the asker's words; a refinement adds what it applied and what it could not.
+        description: [describePlaylist(tracks.length, asked.text, plan), refinementNote(request.refinement)]
+          .filter(Boolean)
+          .join(' · '),
         mood: request.text,
         tracks,
         providers: { embedder: embedder.model, writer: writer.name, links: links.name },

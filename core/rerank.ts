@@ -14,6 +14,8 @@ export interface RerankOptions {
   readonly popularityWeight: number;
   /** When set, scores get seeded noise so a new take draws different songs from the same pool. */
   readonly seed?: number;
+  /** Score taken off these songs (the group's net 👎, feedback.ts), in the score's 0–1 units. */
+  readonly demote?: ReadonlyMap<string, number>;
 }
 
 export interface Ranked extends Candidate {
@@ -45,7 +47,8 @@ export function rerank(candidates: readonly RerankCandidate[], options: RerankOp
     const signal = relevance ?? c.similarity;
     const base =
       (1 - w) * ((signal - minSim) / simRange) + (w * Math.log1p(Math.max(0, c.popularity))) / maxPop;
-    return { ...c, score: random ? base + TAKE_NOISE * random() : base };
+    const kept = base - (options.demote?.get(c.id) ?? 0);
+    return { ...c, score: random ? kept + TAKE_NOISE * random() : kept };
   });
   // Ties broken by id so the order never depends on the database's row order.
   scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

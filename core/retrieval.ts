@@ -70,7 +70,10 @@ export async function retrieve(
   const candidates: readonly RerankCandidate[] =
     lists.length > 1 ? fuse(lists, options.fusionK) : (lists[0]?.candidates ?? []);
   if (candidates.length === 0) {
-    const filtered = request.filters?.yearFrom !== undefined || request.filters?.yearTo !== undefined;
+    // Any filter that can rule a song out: years, or a refinement's genres, tags and artists.
+    const filtered = Object.values(request.filters ?? {}).some(
+      (value) => value !== undefined && (!Array.isArray(value) || value.length > 0),
+    );
     throw filtered
       ? new MoodError(MoodErrorCode.NoMatches, 'No song passes the filters')
       : new MoodError(MoodErrorCode.CatalogEmpty, 'The catalog has no songs');

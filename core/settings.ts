@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { bool, bytes, commaList, int, num, optionalText, postgresUrls, provider } from './env-values.ts';
+import { LINK_PLATFORMS } from './listen-links.ts';
 import { MAX_DIMENSIONS } from './models.ts';
 
 /** One variable: its name in the environment and how its text becomes a value. */
@@ -100,6 +101,22 @@ export const SETTINGS = {
     suggestedSongs: env('SUGGESTED_SONGS', int(1, 25).default(10)),
     /** Weight of the named songs found in the catalog in the fusion. */
     suggestionWeight: env('SUGGESTION_WEIGHT', num(0, 10).default(1)),
+    /** Most score a song loses to its server's or workspace's net 👎 (full at 3 net 👎); 0 turns it off. */
+    feedbackWeight: env('FEEDBACK_WEIGHT', num(0, 1).default(0.3)),
+    /**
+     * Where each track links (listen-links.ts): Spotify always, and the search pages of the others listed
+     * (youtube-music, apple-music, deezer), comma-separated.
+     */
+    linkPlatforms: env(
+      'LINK_PLATFORMS',
+      commaList
+        .transform((list) => (list.length === 0 ? ['spotify'] : [...new Set(list)]))
+        .pipe(
+          z
+            .array(z.enum(LINK_PLATFORMS))
+            .refine((list) => list.includes('spotify'), 'spotify is always linked: list it with the others'),
+        ),
+    ),
   },
 
   spotify: {

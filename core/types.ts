@@ -1,4 +1,6 @@
 /** Domain types shared by every layer. Plain data only: these cross queues and process boundaries. */
+import type { ListenLink } from './listen-links.ts';
+import type { Refinement } from './refinement.ts';
 
 /** The chat platforms Sonic Mood answers on. */
 export const PLATFORMS = ['discord', 'slack'] as const;
@@ -17,11 +19,22 @@ export interface MoodRequest {
   readonly excludeSongIds?: readonly SongId[];
   /** "More like this": steer the search toward these songs as well as the mood. */
   readonly likeSongIds?: readonly SongId[];
+  /** "Refine…": constraints the user added in words, applied in code (refine-request.ts). */
+  readonly refinement?: Refinement;
+  /** The Discord guild or Slack team asking: its members' 👍/👎 move songs there. Null in a DM. */
+  readonly groupId?: string | null;
 }
 
+/** Hard filters: a song that fails one is never a candidate. */
 export interface MoodFilters {
   readonly yearFrom?: number;
   readonly yearTo?: number;
+  /** Genre or tag words a song must not carry (whole words, any case). */
+  readonly excludeTerms?: readonly string[];
+  /** Genre or tag words a song must carry one of. */
+  readonly requireTerms?: readonly string[];
+  /** Artists left out (whole words of the artist credit, any case: "Drake" also drops "Drake & Future"). */
+  readonly excludeArtists?: readonly string[];
 }
 
 export type SongId = string;
@@ -54,6 +67,8 @@ export interface Track {
   readonly score: number;
   /** A Spotify track URL, or a Spotify search URL when the track could not be resolved. */
   readonly spotifyUrl: string;
+  /** The same song's search pages on the other platforms LINK_PLATFORMS names (none by default). */
+  readonly alsoOn?: readonly ListenLink[];
   /** Short, honest reason for the pick: the catalog words that matched the mood. */
   readonly why: string;
 }
@@ -70,6 +85,8 @@ export interface StageTimings {
   lexical?: number;
   /** Grounded HyDE: finding the songs the chat model named in the catalog (`hyde` is the naming). */
   resolveSongs?: number;
+  /** Reading the group's 👍/👎 on the candidates. */
+  feedback?: number;
   rerank?: number;
   links?: number;
   title?: number;

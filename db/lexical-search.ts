@@ -14,12 +14,14 @@
  * lexemes, the table does not) — 90 ms for 2,000 matches on 1M synthetic songs — and for a theme no song
  * has, that read would be the whole table.
  */
+
 import pgvector from 'pgvector';
 import type { KeyedSong, LexicalQuery, LexicalTheme, Vector } from '../core/ports.ts';
 import type { Candidate, MoodFilters } from '../core/types.ts';
 import { type CandidateRow, toCandidate } from './candidate-rows.ts';
 import type { Database, Queryable } from './database.ts';
 import type { EmbeddingModel } from './embedding-models.ts';
+import { songFilterConditions } from './song-filters.ts';
 
 /** Matching songs taken from the index per branch before ranking. */
 const SCAN_LIMIT = 1_000;
@@ -69,19 +71,6 @@ export function tsqueries(query: Pick<LexicalQuery, 'groups'>): { any?: string; 
   return { any: groups.join(' | '), ...(groups.length > 1 ? { every: groups.join(' & ') } : {}) };
 }
 
-function yearConditions(filters: MoodFilters | undefined, params: unknown[]): string[] {
-  const conditions: string[] = [];
-  if (filters?.yearFrom !== undefined) {
-    params.push(filters.yearFrom);
-    conditions.push(`s.year >= $${params.length}`);
-  }
-  if (filters?.yearTo !== undefined) {
-    params.push(filters.yearTo);
-    conditions.push(`s.year <= $${params.length}`);
-  }
-  return conditions;
-}
-
 /**
  * Songs matching the query's words, best lexical match first, with their similarity to `vector`. Songs
  * that match equally well (two tags "night" and "driving", say) are ordered by that similarity, so the list
@@ -98,7 +87,7 @@ export async function lexicalSearch(
   const d = Number(model.dimensions);
   const params: unknown[] = [any, every ?? any, pgvector.toSql(Array.from(vector)), query.limit, SCAN_LIMIT];
   const narrow = every ? 'UNION' : '';
-  const where = yearConditions(query.filters, params);
+  const where = songFilterConditions(query.filters, params);
   if (query.excludeSongIds && query.excludeSongIds.length > 0) {
     params.push(query.excludeSongIds);
     where.push(`s.id <> ALL($${params.length}::bigint[])`);
@@ -147,7 +136,7 @@ export async function themesInCatalog(
     .slice(0, MAX_GROUPS);
   if (asked.length === 0) return new Set();
   const params: unknown[] = [asked.map((t) => t.name), asked.map((t) => t.query)];
-  const extra = yearConditions(filters, params)
+  const extra = songFilterConditions(filters, params)
     .map((c) => ` AND ${c}`)
     .join('');
   const { rows } = await indexOnly(db, (tx) =>

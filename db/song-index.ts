@@ -10,6 +10,7 @@ import { type CandidateRow, toCandidate } from './candidate-rows.ts';
 import type { Database } from './database.ts';
 import { lexicalSearch, lyricsShare, songsByKey, themesInCatalog } from './lexical-search.ts';
 import { type Readers, readersOf } from './replicas.ts';
+import { songFilterConditions } from './song-filters.ts';
 import { indexParamsOf, quantized, searchSettings } from './vector-index.ts';
 
 export function createSongIndex(primary: Database, readers: Readers = readersOf(primary)): SongIndex {
@@ -30,15 +31,7 @@ export function createSongIndex(primary: Database, readers: Readers = readersOf(
         const d = Number(model.dimensions);
         const params: unknown[] = [pgvector.toSql(Array.from(vector)), options.limit];
         const inner = [`e.model_id = ${Number(model.id)}`];
-        const outer: string[] = [];
-        if (options.filters?.yearFrom !== undefined) {
-          params.push(options.filters.yearFrom);
-          outer.push(`s.year >= $${params.length}`);
-        }
-        if (options.filters?.yearTo !== undefined) {
-          params.push(options.filters.yearTo);
-          outer.push(`s.year <= $${params.length}`);
-        }
+        const outer = songFilterConditions(options.filters, params);
         if (options.excludeSongIds && options.excludeSongIds.length > 0) {
           params.push(options.excludeSongIds);
           inner.push(`e.song_id <> ALL($${params.length}::bigint[])`);

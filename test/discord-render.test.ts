@@ -6,7 +6,7 @@ import {
   playlistButtons,
   playlistMessage,
 } from '../bots/discord/render.ts';
-import { spotifySearchUrl } from '../core/spotify/search-url.ts';
+import { spotifySearchUrl } from '../core/listen-links.ts';
 import type { Playlist, Track } from '../core/types.ts';
 
 const track = (
@@ -26,9 +26,10 @@ const track = (
   why: 'sad, heartbreak',
 });
 
+// As the core describes it (request-plan.ts): the count and the mood, unless a test says otherwise.
 const playlist = (tracks: Track[], overrides: Partial<Playlist> = {}): Playlist => ({
   title: 'Rain-Soaked Nostalgia Sunday',
-  description: '',
+  description: `${tracks.length} songs for “${overrides.mood ?? 'rainy sunday'}”`,
   mood: 'rainy sunday',
   tracks,
   providers: { embedder: 'local:glove-sif-100', writer: 'local', links: 'spotify-search' },
@@ -50,9 +51,19 @@ describe('Discord playlist message', () => {
     expect(embed?.description).toContain('**1.** [Yellow](https://open.spotify.com/track/id1) — Coldplay');
     expect(embed?.description).toContain('**2.** [Hurt](https://open.spotify.com/track/id2) — Johnny Cash');
     expect(message.allowed_mentions).toEqual({ parse: [] });
-    expect(message.components).toEqual([playlistButtons('abc')]);
+    const [buttons, swap] = message.components ?? [];
+    expect(buttons).toEqual(playlistButtons('abc'));
     const ids = playlistButtons('abc').components.map((c) => ('custom_id' in c ? c.custom_id : ''));
-    expect(ids).toEqual(['sm:take:abc', 'sm:like:abc']);
+    expect(ids).toEqual(['sm:take:abc', 'sm:like:abc', 'sm:refine:abc', 'sm:up:abc', 'sm:down:abc']);
+    // The swap menu lists the shown songs by number, name and artist; its values are the song ids.
+    expect((swap as { components?: unknown[] } | undefined)?.components?.[0]).toMatchObject({
+      type: 3,
+      custom_id: 'sm:swap:abc',
+      options: [
+        { label: '1. Yellow', description: 'Coldplay', value: '1' },
+        { label: '2. Hurt', description: 'Johnny Cash', value: '2' },
+      ],
+    });
   });
 
   it('escapes markdown, link syntax and mentions coming from song names or the mood', () => {
@@ -132,5 +143,14 @@ describe('Discord playlist message', () => {
 
   it('escapeText cuts long text with an ellipsis', () => {
     expect(escapeText('abcdef', 4)).toBe('abc…');
+  });
+
+  it('says in the header what the catalog could not supply, as the core described it', () => {
+    const description = 'No snow songs in this catalog: 1 songs for the rest of “snow day *cosy*”';
+    const embed = playlistMessage(playlist([track(1, 'Yellow', 'Coldplay')], { description }), 'id')
+      .embeds?.[0];
+    expect(embed?.description?.split('\n')[0]).toBe(
+      '*No snow songs in this catalog: 1 songs for the rest of “snow day \\*cosy\\*”*',
+    );
   });
 });

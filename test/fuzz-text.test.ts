@@ -7,24 +7,35 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { playlistMessage as discordMessage, EMBED_LIMITS } from '../bots/discord/render.ts';
 import { BLOCK_LIMITS, playlistMessage as slackMessage } from '../bots/slack/render.ts';
+import { LINK_PLATFORMS, otherLinks } from '../core/listen-links.ts';
 import { MAX_MOOD_LENGTH, parseMood } from '../core/mood-text.ts';
 import type { Playlist, Track } from '../core/types.ts';
 import { DISCORD_MENTION, hostileText as text } from './support/hostile-text.ts';
 
-const track = fc.record({
-  songId: fc.bigInt({ min: 1n, max: 2n ** 62n }).map(String),
-  name: text(400),
-  artist: fc.option(text(300), { nil: null }),
-  year: fc.option(fc.integer({ min: 1900, max: 2030 }), { nil: null }),
-  similarity: fc.double({ min: -1, max: 1, noNaN: true }),
-  popularity: fc.double({ min: 0, max: 1e9, noNaN: true }),
-  score: fc.double({ min: 0, max: 2, noNaN: true }),
-  spotifyUrl: fc.oneof(
-    fc.string({ maxLength: 30 }).map((id) => `https://open.spotify.com/track/${encodeURIComponent(id)}`),
-    text(200).map((q) => `https://open.spotify.com/search/${encodeURIComponent(q)}`),
-  ),
-  why: text(120),
-}) satisfies fc.Arbitrary<Track>;
+const track = fc
+  .record({
+    songId: fc.bigInt({ min: 1n, max: 2n ** 62n }).map(String),
+    name: text(400),
+    artist: fc.option(text(300), { nil: null }),
+    year: fc.option(fc.integer({ min: 1900, max: 2030 }), { nil: null }),
+    similarity: fc.double({ min: -1, max: 1, noNaN: true }),
+    popularity: fc.double({ min: 0, max: 1e9, noNaN: true }),
+    score: fc.double({ min: 0, max: 2, noNaN: true }),
+    spotifyUrl: fc.oneof(
+      fc.string({ maxLength: 30 }).map((id) => `https://open.spotify.com/track/${encodeURIComponent(id)}`),
+      text(200).map((q) => `https://open.spotify.com/search/${encodeURIComponent(q)}`),
+    ),
+    why: text(120),
+  })
+  // Any combination of LINK_PLATFORMS: the other platforms' search pages for the same name and artist.
+  .chain((t) =>
+    fc
+      .subarray(LINK_PLATFORMS.filter((p) => p !== 'spotify'))
+      .map((others): Track => ({ ...t, alsoOn: otherLinks(others, t.name, t.artist) })),
+  ) satisfies fc.Arbitrary<Track>;
+
+/** Every link a renderer may form: Spotify's, or one of the listed platforms' search pages. */
+const OUR_LINK = /^https:\/\/(open\.spotify\.com|music\.youtube\.com|music\.apple\.com|www\.deezer\.com)\//;
 
 const playlist = fc.record({
   title: text(300),
@@ -61,7 +72,7 @@ describe('any mood text', () => {
 });
 
 describe('any playlist on Discord', () => {
-  it('stays within every embed limit, links only to Spotify, and pings nobody', () => {
+  it('stays within every embed limit, links only to the listening platforms, and pings nobody', () => {
     fc.assert(
       fc.property(playlist, (p) => {
         const message = discordMessage(p, 'ctx123');
@@ -76,8 +87,7 @@ describe('any playlist on Discord', () => {
         expect(total).toBeLessThanOrEqual(EMBED_LIMITS.total);
         const shown = `${embed.title}\n${embed.description}`;
         expect(shown).not.toMatch(DISCORD_MENTION);
-        for (const [, url] of shown.matchAll(/(?<!\\)\]\(([^)]*)\)/g))
-          expect(url).toMatch(/^https:\/\/open\.spotify\.com\//);
+        for (const [, url] of shown.matchAll(/(?<!\\)\]\(([^)]*)\)/g)) expect(url).toMatch(OUR_LINK);
       }),
       RUNS,
     );
@@ -85,7 +95,7 @@ describe('any playlist on Discord', () => {
 });
 
 describe('any playlist on Slack', () => {
-  it('stays within Block Kit limits, links only to Spotify, and cannot form a mention', () => {
+  it('stays within Block Kit limits, links only to the listening platforms, and cannot form a mention', () => {
     fc.assert(
       fc.property(playlist, (p) => {
         const message = slackMessage(p, 'ctx123');
@@ -98,9 +108,11 @@ describe('any playlist on Slack', () => {
           if (block.type === 'section' && block.text)
             expect(block.text.text.length).toBeLessThanOrEqual(BLOCK_LIMITS.sectionText);
         }
-        // In mrkdwn, only a literal `<` opens a link or mention: every one left must be our own Spotify link.
-        for (const [inner] of json.matchAll(/<[^>]*>/g))
-          expect(inner).toMatch(/^<https:\/\/open\.spotify\.com\/[^|<>]*\|/);
+        // In mrkdwn, only a literal `<` opens a link or mention: every one left must be one of our links.
+        for (const [inner] of json.matchAll(/<[^>]*>/g)) {
+          expect(inner.slice(1)).toMatch(OUR_LINK);
+          expect(inner).toMatch(/^<[^|<>\s]*\|/);
+        }
         expect(json).not.toMatch(/(?<![\u2060\w])@(everyone|here|channel)\b/);
       }),
       RUNS,

@@ -256,8 +256,19 @@ function expectValidPlaylist(message: Message, tracks: number): string[] {
 
   const actions = message.blocks.at(-1) as { type: string; elements: Record<string, unknown>[] };
   expect(actions.type).toBe('actions');
-  expect(actions.elements.map((e) => e.action_id)).toEqual([ACTION_IDS.take, ACTION_IDS.like]);
-  for (const button of actions.elements) {
+  expect(actions.elements.map((e) => e.action_id)).toEqual([
+    ACTION_IDS.take,
+    ACTION_IDS.like,
+    ACTION_IDS.refine,
+    ACTION_IDS.up,
+    ACTION_IDS.down,
+    ACTION_IDS.swap,
+  ]);
+  const swap = actions.elements.at(-1) as { type: string; options: { value: string }[] };
+  expect(swap.type).toBe('static_select');
+  expect(swap.options).toHaveLength(tracks);
+  for (const option of swap.options) expect(option.value).toMatch(/^[\w-]{1,32}:\d+$/);
+  for (const button of actions.elements.filter((e) => e.type === 'button')) {
     expect((button.text as { text: string }).text.length).toBeLessThanOrEqual(BLOCK_LIMITS.buttonText);
     expect(String(button.value).length).toBeLessThanOrEqual(BLOCK_LIMITS.buttonValue);
     expect(button.value).toMatch(/^[\w-]{1,32}$/);

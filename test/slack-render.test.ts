@@ -23,9 +23,10 @@ const track = (i: number, overrides: Partial<Track> = {}): Track => ({
   ...overrides,
 });
 
+// As the core describes it (request-plan.ts): the count and the mood, unless a test says otherwise.
 const playlist = (tracks: Track[], overrides: Partial<Playlist> = {}): Playlist => ({
   title: 'Rain-Soaked Nostalgia Sunday',
-  description: '',
+  description: `${tracks.length} songs for “${overrides.mood ?? 'rainy sunday'}”`,
   mood: 'rainy sunday',
   tracks,
   providers: { embedder: 'local', writer: 'local', links: 'spotify-search' },
@@ -59,8 +60,10 @@ describe('Slack /mood command text', () => {
   });
 
   it('reads only our button ids and well-formed context ids', () => {
-    expect(parseButton(ACTION_IDS.take, 'abc_DEF-1')).toEqual({ action: 'take', playlistId: 'abc_DEF-1' });
-    expect(parseButton(ACTION_IDS.like, 'x')).toEqual({ action: 'like', playlistId: 'x' });
+    expect(parseButton(ACTION_IDS.take, 'abc_DEF-1')).toEqual({ control: 'take', playlistId: 'abc_DEF-1' });
+    expect(parseButton(ACTION_IDS.like, 'x')).toEqual({ control: 'like', playlistId: 'x' });
+    expect(parseButton(ACTION_IDS.swap, 'x:42')).toEqual({ control: 'swap', playlistId: 'x', songId: '42' });
+    expect(parseButton(ACTION_IDS.swap, 'x')).toBeUndefined();
     expect(parseButton('sm-delete', 'x')).toBeUndefined();
     expect(parseButton(ACTION_IDS.take, '../../etc')).toBeUndefined();
     expect(parseButton(ACTION_IDS.take, undefined)).toBeUndefined();
@@ -98,7 +101,13 @@ describe('Slack Block Kit playlist', () => {
     for (const text of sectionTexts(blocks))
       expect(text.length).toBeLessThanOrEqual(BLOCK_LIMITS.sectionText);
     expect(message.text.length).toBeLessThanOrEqual(BLOCK_LIMITS.fallbackText);
-    const buttons = (blocks.at(-1)?.elements ?? []) as { text: { text: string }; value: string }[];
+    const elements = (blocks.at(-1)?.elements ?? []) as {
+      type: string;
+      text: { text: string };
+      value: string;
+    }[];
+    const buttons = elements.filter((e) => e.type === 'button');
+    expect(buttons).toHaveLength(5);
     for (const b of buttons) {
       expect(b.text.text.length).toBeLessThanOrEqual(BLOCK_LIMITS.buttonText);
       expect(b.value).toBe('ctx-1');
@@ -138,5 +147,15 @@ describe('Slack Block Kit playlist', () => {
     expect(escapeMrkdwn('Tom & Jerry <3 > you')).toBe('Tom &amp; Jerry &lt;3 &gt; you');
     expect(plainText('a <b>\n c', 10)).toBe('a ‹b› c');
     expect(failureMessage('Oops <!here>').text).toBe('Oops &lt;!here&gt;');
+  });
+
+  it('says in the context line what the catalog could not supply, as the core described it', () => {
+    const description = 'No christmas songs in this catalog: 1 songs for the rest of “christmas <morning>”';
+    const context = blocksOf(playlist([track(0)], { description }))[1] as unknown as {
+      elements: { text: string }[];
+    };
+    expect(context.elements[0]?.text).toBe(
+      'No christmas songs in this catalog: 1 songs for the rest of “christmas ‹morning›”',
+    );
   });
 });

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../core/config.ts';
 import { isMoodError } from '../core/errors.ts';
+import { spotifySearchUrl } from '../core/listen-links.ts';
 import type { LinkCache, LinkRequest, ResolvedLink } from '../core/ports.ts';
 import { spotifySearchQuery } from '../core/spotify/client.ts';
 import { SpotifyLinkResolver } from '../core/spotify/resolver.ts';
-import { spotifySearchUrl } from '../core/spotify/search-url.ts';
 import { SpotifyTokenProvider } from '../core/spotify/token.ts';
 import type { SongId } from '../core/types.ts';
 import { type FakeSpotify, type FakeSpotifyOptions, startFakeSpotify } from './fakes/spotify-server.ts';

@@ -9,11 +9,19 @@
  * (Slack wants every delivery acked; Discord refuses a second acknowledgement, which ends it there), and its
  * enqueue is a no-op: the job id comes from the interaction, and BullMQ adds one job per id atomically.
  */
-import type { Platform, ReplyTarget } from './jobs.ts';
+
+import { type FeedbackStore, feedbackGroup, type Vote } from './feedback.ts';
+import type { MoodJobData, Platform, ReplyTarget } from './jobs.ts';
 import { moodJobId } from './jobs.ts';
 import type { DeliveryGuard, RequestLimits } from './limits.ts';
 import type { MoodQueue } from './mood-queue.ts';
-import { type FollowUp, followUpRequest, type PlaylistContexts } from './playlist-context.ts';
+import {
+  type FollowUp,
+  followUpRequest,
+  type PlaylistContext,
+  type PlaylistContexts,
+  refineRequest,
+} from './playlist-context.ts';
 
 /** How many songs a user may ask for, on every platform. */
 export const MOOD_SIZE = { min: 5, max: 25, default: 10 } as const;
@@ -26,13 +34,24 @@ export const ADMISSION_MESSAGES = {
     `This ${group} has used its playlists for this hour. Try again in ${Math.ceil(s / 60)} min.`,
   busy: 'Sonic Mood is busy right now and could not take your request. Please try again in a minute.',
   stale: 'That playlist is too old for this button. Run /mood again!',
+  notShown: 'That song is no longer in this playlist.',
+  voted: (vote: Vote) =>
+    vote === 'up'
+      ? 'Thanks! Songs like these will keep coming here.'
+      : 'Thanks! These songs will come up less here.',
+  alreadyVoted: 'You already said so about this playlist.',
   admin: 'Admin commands are not available in this deployment.',
 } as const;
 
-/** What the user asked for: a typed mood, or a press of a playlist's button. */
+/**
+ * What the user asked for: a typed mood, a press of a playlist's button, a refine in words (the modal's
+ * text) or a swap of one song (the menu's pick). A refine and a swap replace the shown playlist.
+ */
 export type MoodAsk =
   | { readonly origin: 'command'; readonly mood: string; readonly size: number; readonly ephemeral: boolean }
-  | { readonly origin: 'button'; readonly action: FollowUp; readonly playlistId: string };
+  | { readonly origin: 'button'; readonly action: FollowUp; readonly playlistId: string }
+  | { readonly origin: 'refine'; readonly playlistId: string; readonly text: string }
+  | { readonly origin: 'swap'; readonly playlistId: string; readonly songId: string };
 
 type WithoutVisibility<T> = T extends unknown ? Omit<T, 'ephemeral'> : never;
 
@@ -67,8 +86,8 @@ export type MoodVerdict =
     }
   /** Over a budget; not acknowledged, so the refusal can be the platform's first answer. */
   | { readonly status: 'limited'; readonly scope: 'user' | 'group'; readonly retryAfterSeconds: number }
-  /** A button whose playlist is no longer stored; not acknowledged. */
-  | { readonly status: 'stale' }
+  /** A button whose playlist is no longer stored (or a swap of a song it does not hold); not acknowledged. */
+  | { readonly status: 'stale'; readonly reason: 'expired' | 'notShown' }
   /** Redis could not take it. `acknowledged`: the placeholder is up and must be replaced by the apology. */
   | { readonly status: 'unavailable'; readonly acknowledged: false }
   | { readonly status: 'unavailable'; readonly acknowledged: true; readonly ephemeral: boolean }
@@ -86,10 +105,32 @@ export interface MoodAdmissionDeps {
   readonly limits: RequestLimits;
   readonly deliveries: DeliveryGuard;
   readonly contexts: PlaylistContexts;
+  /** 👍 / 👎; without it, votes are not recorded. */
+  readonly feedback?: FeedbackStore;
+  /** Counts each recorded vote (the bot's /metrics). */
+  readonly onVote?: (platform: Platform, vote: Vote) => void;
 }
+
+/** A 👍 / 👎 press on a playlist. */
+export interface VoteSubmission {
+  readonly platform: Platform;
+  readonly userId: string;
+  readonly groupId: string | null;
+  readonly playlistId: string;
+  readonly vote: Vote;
+}
+
+export type VoteVerdict =
+  | { readonly status: 'recorded'; readonly changed: boolean }
+  | { readonly status: 'stale' }
+  | { readonly status: 'unavailable' };
 
 export interface MoodAdmission {
   submitMood(submission: MoodSubmission, acknowledge: Acknowledge): Promise<MoodVerdict>;
+  /** A 👍 / 👎: recorded at once (no job), once per member and playlist. */
+  submitVote(submission: VoteSubmission): Promise<VoteVerdict>;
+  /** Whether a playlist can still be refined: checked before its modal opens, so nobody types in vain. */
+  canFollow(playlistId: string): Promise<'open' | 'stale' | 'unavailable'>;
 }
 
 export function createMoodAdmission(deps: MoodAdmissionDeps, log: AdmissionLog): MoodAdmission {
@@ -100,22 +141,24 @@ export function createMoodAdmission(deps: MoodAdmissionDeps, log: AdmissionLog):
       const jobId = moodJobId(target, submission.interactionKey);
       const where = { jobId, origin: ask.origin };
 
-      let request: ReturnType<typeof followUpRequest> | { kind: 'mood'; mood: string; size: number };
+      let request: Omit<MoodJobData, 'v' | 'userId' | 'groupId' | 'requestedAt' | 'target'>;
       let ephemeral: boolean;
-      if (ask.origin === 'button') {
-        let context: Awaited<ReturnType<PlaylistContexts['load']>>;
+      if (ask.origin === 'command') {
+        request = { kind: 'mood', mood: ask.mood, size: ask.size };
+        ephemeral = ask.ephemeral;
+      } else {
+        let context: PlaylistContext | undefined;
         try {
           context = await deps.contexts.load(ask.playlistId);
         } catch (error) {
           log.error({ ...where, err: error }, 'playlist context unavailable');
           return { status: 'unavailable', acknowledged: false };
         }
-        if (!context) return { status: 'stale' };
-        request = followUpRequest(ask.action, context);
+        if (!context) return { status: 'stale', reason: 'expired' };
+        const followed = followedRequest(ask, context);
+        if (!followed) return { status: 'stale', reason: 'notShown' };
+        request = followed;
         ephemeral = context.ephemeral;
-      } else {
-        request = { kind: 'mood', mood: ask.mood, size: ask.size };
-        ephemeral = ask.ephemeral;
       }
 
       // Without Redis nothing can be claimed: carry on, so the enqueue below tells the user "try again".
@@ -131,7 +174,8 @@ export function createMoodAdmission(deps: MoodAdmissionDeps, log: AdmissionLog):
             platform,
             userId: submission.limitKey ?? submission.userId,
             groupId: submission.groupId,
-            origin: ask.origin,
+            // A refine or a swap follows a shown playlist, as a button press does: the button budget.
+            origin: ask.origin === 'command' ? 'command' : 'button',
           })
           .catch((error: unknown) => {
             // Limits are a courtesy: if Redis cannot count, the enqueue says whether Redis is there at all.
@@ -169,7 +213,69 @@ export function createMoodAdmission(deps: MoodAdmissionDeps, log: AdmissionLog):
       log.info({ ...where, repeat: !first }, 'mood request queued');
       return { status: 'queued', jobId, ephemeral, repeat: !first };
     },
+
+    async submitVote({ platform, userId, groupId, playlistId, vote }) {
+      if (!deps.feedback) return { status: 'unavailable' };
+      try {
+        const context = await deps.contexts.load(playlistId);
+        if (!context?.shown) return { status: 'stale' };
+        const changed = await deps.feedback.record({
+          group: feedbackGroup(platform, groupId, userId),
+          userId,
+          playlistId,
+          songIds: context.shown.tracks.map((t) => t.songId),
+          vote,
+        });
+        if (changed) deps.onVote?.(platform, vote);
+        log.info({ playlistId, vote, changed }, 'playlist vote');
+        return { status: 'recorded', changed };
+      } catch (error) {
+        log.error({ playlistId, err: error }, 'vote not recorded');
+        return { status: 'unavailable' };
+      }
+    },
+
+    async canFollow(playlistId) {
+      try {
+        return (await deps.contexts.load(playlistId)) ? 'open' : 'stale';
+      } catch (error) {
+        log.error({ playlistId, err: error }, 'playlist context unavailable');
+        return 'unavailable';
+      }
+    },
   };
+}
+
+/** The job a press on a shown playlist asks for; undefined for a swap of a song the playlist does not hold. */
+function followedRequest(ask: Exclude<MoodAsk, { origin: 'command' }>, context: PlaylistContext) {
+  switch (ask.origin) {
+    case 'button':
+      return followUpRequest(ask.action, context);
+    case 'refine':
+      return refineRequest(context, ask.text);
+    case 'swap': {
+      if (!context.shown?.tracks.some((t) => t.songId === ask.songId)) return undefined;
+      return {
+        kind: 'swap' as const,
+        mood: context.mood,
+        size: context.size,
+        ...(context.refinement ? { refinement: context.refinement } : {}),
+        swap: { playlistId: ask.playlistId, songId: ask.songId },
+      };
+    }
+  }
+}
+
+/** What a 👍 / 👎 press is told, privately, on every platform. */
+export function voteText(verdict: VoteVerdict, vote: Vote): string {
+  switch (verdict.status) {
+    case 'recorded':
+      return verdict.changed ? ADMISSION_MESSAGES.voted(vote) : ADMISSION_MESSAGES.alreadyVoted;
+    case 'stale':
+      return ADMISSION_MESSAGES.stale;
+    case 'unavailable':
+      return ADMISSION_MESSAGES.busy;
+  }
 }
 
 /** The text a refusal shows, for platforms whose only difference is what they call a group. */

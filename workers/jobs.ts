@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MoodErrorCode } from '../core/errors.ts';
 import { ModelRef, parseModelRef } from '../core/models.ts';
 import { MAX_MOOD_LENGTH } from '../core/mood-text.ts';
+import { RefinementSchema } from '../core/refinement.ts';
 import { PLATFORMS, type Platform } from '../core/types.ts';
 import { ReindexProgress } from '../db/reindex.ts';
 
@@ -23,6 +24,8 @@ export const DiscordTarget = z.object({
   /** The interaction token: a credential for 15 minutes. Never logged. */
   token: z.string().min(20).max(500),
   ephemeral: z.boolean(),
+  /** The reply edits the message whose component was used (a refine, a swap) instead of a new reply. */
+  update: z.boolean().optional(),
 });
 
 export const SlackTarget = z.object({
@@ -33,6 +36,8 @@ export const SlackTarget = z.object({
   channelId: z.string().min(1).max(32),
   userId: z.string().min(1).max(32),
   ephemeral: z.boolean(),
+  /** The reply replaces the message whose component was used (its ts: chat.update's fallback). */
+  update: z.object({ messageTs: z.string().regex(/^\d{1,12}\.\d{1,8}$/) }).optional(),
 });
 
 export const ReplyTarget = z.discriminatedUnion('platform', [DiscordTarget, SlackTarget]);
@@ -40,8 +45,12 @@ export type ReplyTarget = z.infer<typeof ReplyTarget>;
 
 export const MoodJobData = z.object({
   v: z.literal(1),
-  /** `mood`: a new request; `another`: a new take on a shown playlist; `similar`: more like its songs. */
-  kind: z.enum(['mood', 'another', 'similar']),
+  /**
+   * `mood`: a new request; `another`: a new take on a shown playlist; `similar`: more like its songs;
+   * `refine`: the shown playlist again under the user's follow-up constraints; `swap`: one of its songs
+   * replaced (`swap`) by the next best that meets the same constraints.
+   */
+  kind: z.enum(['mood', 'another', 'similar', 'refine', 'swap']),
   mood: z
     .string()
     .trim()
@@ -56,6 +65,10 @@ export const MoodJobData = z.object({
     .optional(),
   excludeSongIds: z.array(songId).max(500).optional(),
   likeSongIds: z.array(songId).max(25).optional(),
+  /** The constraints of every refine so far on this playlist (they carry over to its other buttons). */
+  refinement: RefinementSchema.optional(),
+  /** For `swap`: the shown playlist (its stored context) and the song to replace in it. */
+  swap: z.object({ playlistId: z.string().regex(/^[\w-]{1,32}$/), songId }).optional(),
   userId: z.string().min(1).max(32),
   /** Discord guild or Slack team, for the per-group cap; null in DMs. */
   groupId: z.string().min(1).max(32).nullable(),

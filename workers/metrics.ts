@@ -7,6 +7,8 @@ export interface Metrics {
   jobFinished(queue: string, status: string): void;
   stageTimings(timings: StageTimings): void;
   linkCache(hits: number, misses: number): void;
+  /** A 👍 / 👎 that changed a member's vote on a playlist. */
+  vote(platform: string, vote: 'up' | 'down'): void;
   /** Sampled on every scrape. */
   trackQueueDepth(queue: string, depth: () => Promise<number>): void;
 }
@@ -31,6 +33,12 @@ export function createMetrics(): Metrics {
     name: 'sonic_mood_link_cache_total',
     help: 'Spotify link cache lookups, by result (hit, miss)',
     labelNames: ['result'],
+    registers: [registry],
+  });
+  const votes = new Counter({
+    name: 'sonic_mood_feedback_votes_total',
+    help: 'Playlist votes recorded (a repeated vote is not counted), by platform and vote (up, down)',
+    labelNames: ['platform', 'vote'],
     registers: [registry],
   });
   const depths = new Map<string, () => Promise<number>>();
@@ -59,6 +67,7 @@ export function createMetrics(): Metrics {
       if (hits > 0) cache.inc({ result: 'hit' }, hits);
       if (misses > 0) cache.inc({ result: 'miss' }, misses);
     },
+    vote: (platform, vote) => votes.inc({ platform, vote }),
     trackQueueDepth: (queue, depth) => depths.set(queue, depth),
   };
 }

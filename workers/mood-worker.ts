@@ -12,10 +12,15 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { isMoodError, userMessage } from '../core/errors.ts';
 import type { Recommender } from '../core/recommend.ts';
+import { SWAP_CHOICES, swapTrack } from '../core/swap.ts';
+import type { Playlist } from '../core/types.ts';
+import { ADMISSION_MESSAGES } from './admission.ts';
 import { RETRY_BACKOFF, retryDelay } from './backoff.ts';
+import { feedbackGroup } from './feedback.ts';
 import { MoodJobData, type MoodJobResult, QUEUES } from './jobs.ts';
 import type { Metrics } from './metrics.ts';
 import type { PlaylistContexts } from './playlist-context.ts';
+import { shownPlaylist } from './playlist-context.ts';
 import { redisKeys } from './redis-keys.ts';
 import { createReplyRecords, type DeliveredResult } from './reply-records.ts';
 import { ReplyRefused, type Responder, type Responders } from './responder.ts';
@@ -51,6 +56,41 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
     }
   };
 
+  /**
+   * The playlist a job asks for — a new one from the core, or the shown one with one song swapped — and every
+   * song shown so far in this playlist's line (its buttons never bring them back).
+   */
+  const brew = async (data: MoodJobData): Promise<{ playlist: Playlist; seen: string[] }> => {
+    const request = {
+      text: data.mood,
+      size: data.size,
+      seed: data.seed,
+      excludeSongIds: data.excludeSongIds,
+      likeSongIds: data.likeSongIds,
+      refinement: data.refinement,
+      groupId: feedbackGroup(data.target.platform, data.groupId, data.userId),
+    };
+    if (data.kind !== 'swap' || !data.swap) {
+      const playlist = await recommender.recommend(request);
+      return { playlist, seen: [...(data.excludeSongIds ?? []), ...playlist.tracks.map((t) => t.songId)] };
+    }
+    const context = await contexts.load(data.swap.playlistId);
+    if (!context?.shown) throw new NothingToSwap(ADMISSION_MESSAGES.stale);
+    const shown = context.shown.tracks.map((t) => t.songId);
+    // The next best songs under the same constraints, none of them shown before in this playlist's line.
+    const next = await recommender.recommend({
+      ...request,
+      size: SWAP_CHOICES,
+      excludeSongIds: [...new Set([...context.songIds, ...shown])],
+    });
+    const swapped = swapTrack(context.shown, data.swap.songId, next.tracks);
+    if (!swapped) throw new NothingToSwap(SWAP_MESSAGES.none);
+    return {
+      playlist: { ...swapped.playlist, timings: next.timings },
+      seen: [...context.songIds, swapped.added.songId],
+    };
+  };
+
   const process = async (job: Job<unknown, MoodJobResult>): Promise<MoodJobResult> => {
     const jobLog = log.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
     const parsed = MoodJobData.safeParse(job.data);
@@ -82,16 +122,15 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
       return { status: 'unconfirmed' };
     }
 
-    let playlist: Awaited<ReturnType<Recommender['recommend']>>;
+    let playlist: Playlist;
+    let seen: string[];
     try {
-      playlist = await recommender.recommend({
-        text: data.mood,
-        size: data.size,
-        seed: data.seed,
-        excludeSongIds: data.excludeSongIds,
-        likeSongIds: data.likeSongIds,
-      });
+      ({ playlist, seen } = await brew(data));
     } catch (error) {
+      if (error instanceof NothingToSwap) {
+        await notify(() => responder.fail(data.target, error.message), jobLog);
+        return { status: 'failed', code: 'NoMatches' };
+      }
       const retryable = isMoodError(error) ? error.retryable : true;
       // A retry the reply window would close on (a long Retry-After) could only end `expired`, after the
       // requester had waited for nothing: they hear now instead.
@@ -111,8 +150,10 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
     const playlistId = await contexts.save({
       mood: data.mood,
       size: data.size,
-      songIds: [...(data.excludeSongIds ?? []), ...playlist.tracks.map((t) => t.songId)].slice(-400),
+      songIds: seen.slice(-400),
       ephemeral: data.target.ephemeral,
+      ...(data.refinement ? { refinement: data.refinement } : {}),
+      shown: shownPlaylist(playlist),
     });
     await replies.posting(jobId);
     try {
@@ -164,5 +205,12 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
   worker.on('error', (error) => log.error({ err: error }, 'worker error'));
   return worker;
 }
+
+export const SWAP_MESSAGES = {
+  none: 'No other song in the catalog fits this playlist’s mood and filters, so it stays as it is.',
+} as const;
+
+/** A swap that cannot be made (the playlist expired, nothing else fits): said once, not retried. */
+class NothingToSwap extends Error {}
 
 const asError = (error: unknown): Error | undefined => (error instanceof Error ? error : undefined);

@@ -1,17 +1,50 @@
 /**
- * What a playlist's buttons need later: the mood, the size and the songs already shown. Kept in Redis
- * for a day under a short random id that fits in a Discord custom_id / Slack action value.
+ * What a playlist's buttons and menus need later: the mood, the size, the songs already shown, the
+ * refinements applied so far, and the playlist as it was shown (a swap edits it in place). Kept in Redis for
+ * a day under a short random id that fits in a Discord custom_id / Slack action value. A context is never
+ * changed: an edited playlist is saved under a new id, and its components carry that one.
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { LINK_PLATFORMS } from '../core/listen-links.ts';
+import { mergeRefinements, parseRefinement, RefinementSchema } from '../core/refinement.ts';
+import type { Playlist } from '../core/types.ts';
 import type { RedisKeys } from './redis-keys.ts';
+
+const ShownTrack = z.object({
+  songId: z.string().regex(/^\d{1,19}$/),
+  name: z.string().max(2000),
+  artist: z.string().max(2000).nullable(),
+  year: z.number().int().nullable(),
+  similarity: z.number(),
+  popularity: z.number(),
+  score: z.number(),
+  spotifyUrl: z.string().max(3000),
+  alsoOn: z
+    .array(z.object({ platform: z.enum(LINK_PLATFORMS).exclude(['spotify']), url: z.string().max(3000) }))
+    .max(3)
+    .optional(),
+  why: z.string().max(1000),
+});
+
+/** The playlist as it was shown, for a swap to edit; its timings are the request's, not needed again. */
+const ShownPlaylist = z.object({
+  title: z.string().max(1000),
+  description: z.string().max(2000),
+  mood: z.string().max(2000),
+  tracks: z.array(ShownTrack).max(25),
+  providers: z.object({ embedder: z.string(), writer: z.string(), links: z.string() }),
+});
 
 const PlaylistContext = z.object({
   mood: z.string(),
   size: z.number().int(),
   songIds: z.array(z.string()),
   ephemeral: z.boolean(),
+  refinement: RefinementSchema.optional(),
+  /** Absent in contexts an older version saved: those playlists cannot be swapped or rated. */
+  shown: ShownPlaylist.optional(),
 });
 export type PlaylistContext = z.infer<typeof PlaylistContext>;
 
@@ -41,13 +74,47 @@ export function createPlaylistContexts(redis: Redis, keys: RedisKeys): PlaylistC
   };
 }
 
+/** The playlist as a context keeps it: what a swap re-renders. */
+export function shownPlaylist(playlist: Playlist): NonNullable<PlaylistContext['shown']> {
+  const { title, description, mood, tracks, providers } = playlist;
+  return {
+    title,
+    description,
+    mood,
+    tracks: tracks.map((t) => ({ ...t, alsoOn: t.alsoOn && [...t.alsoOn] })),
+    providers,
+  };
+}
+
 /** The playlist buttons: a new take on the same mood, or more songs like the ones shown. */
 export type FollowUp = 'take' | 'like';
 
-/** What a button press asks the worker for; both exclude every song the user has already been shown. */
+/**
+ * Every control a shown playlist carries, on both platforms: the follow-up buttons, "Refine…" (a modal),
+ * 👍 / 👎 (`Vote`) and the "Swap a song…" menu.
+ */
+export type PlaylistControl = FollowUp | 'refine' | 'up' | 'down' | 'swap';
+export const PLAYLIST_CONTROLS: readonly PlaylistControl[] = ['take', 'like', 'refine', 'up', 'down', 'swap'];
+
+/**
+ * What a button press asks the worker for; both exclude every song the user has already been shown and keep
+ * the refinements made so far.
+ */
 export function followUpRequest(action: FollowUp, context: PlaylistContext) {
-  const base = { mood: context.mood, size: context.size, excludeSongIds: context.songIds };
+  const base = {
+    mood: context.mood,
+    size: context.size,
+    excludeSongIds: context.songIds,
+    ...(context.refinement ? { refinement: context.refinement } : {}),
+  };
   return action === 'take'
     ? { ...base, kind: 'another' as const, seed: Math.floor(Math.random() * 2 ** 31) }
     : { ...base, kind: 'similar' as const, likeSongIds: context.songIds.slice(-context.size) };
+}
+
+/** What a refine asks the worker for: the user's follow-up parsed, on top of the refinements so far. */
+export function refineRequest(context: PlaylistContext, followUp: string) {
+  const added = parseRefinement(followUp);
+  const refinement = context.refinement ? mergeRefinements(context.refinement, added) : added;
+  return { kind: 'refine' as const, mood: context.mood, size: context.size, refinement };
 }

@@ -21,6 +21,9 @@ export interface RedisKeys {
   reply(jobId: string): string;
   /** Set to ask the running re-index to stop (reindex-queue.ts). */
   reindexCancel(): string;
+  /** Each member's 👍/👎 on one playlist, and the group's net votes per song (feedback.ts). */
+  feedbackVotes(group: string, playlistId: string): string;
+  feedbackNet(group: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -31,5 +34,8 @@ export function redisKeys(prefix: string): RedisKeys {
     delivery: (platform, interactionKey) => `${prefix}:delivery:${platform}:${interactionKey}`,
     reply: (jobId) => `${prefix}:reply:${jobId}`,
     reindexCancel: () => `${prefix}:reindex:cancel`,
+    // The group in braces: a cluster keeps one group's keys in one slot, so one script can touch both.
+    feedbackVotes: (group, playlistId) => `${prefix}:feedback:{${group}}:votes:${playlistId}`,
+    feedbackNet: (group) => `${prefix}:feedback:{${group}}:net`,
   };
 }

@@ -28,14 +28,16 @@ import {
   type MoodAdmissionDeps,
   type MoodAsk,
   type MoodVerdict,
+  voteText,
 } from '../../workers/admission.ts';
+import type { PlaylistControl } from '../../workers/playlist-context.ts';
 import type { ReindexQueue } from '../../workers/reindex-queue.ts';
 import { onAdmin } from './admin.ts';
 import { createInteractionRest } from './client.ts';
-import { parseButtonId } from './commands.ts';
+import { parseButtonId, REFINE_INPUT_ID } from './commands.ts';
 import { type DiscordInteraction, optionValue, readInteraction } from './interaction.ts';
-import { replyPrivately } from './private-reply.ts';
-import { failureMessage } from './render.ts';
+import { privateFollowUp, replyPrivately } from './private-reply.ts';
+import { failureMessage, refineModal } from './render.ts';
 
 export interface DiscordBotDeps extends MoodAdmissionDeps {
   readonly log: Logger;
@@ -112,12 +114,16 @@ export function createInteractionHandler(deps: DiscordBotDeps, rest: REST): Inte
         .post(Routes.interactionCallback(interaction.id, interaction.token), { body, auth: false })
         .then(() => undefined);
     const send = respondVia ?? callback;
-    let state: 'open' | 'answered' | 'deferred' = 'open';
+    let state: 'open' | 'answered' | 'deferred' | 'updating' = 'open';
     let deferredEphemeral = false;
     const respond: InitialResponse = async (body) => {
       await send(body);
       state =
-        body.type === InteractionResponseType.DeferredChannelMessageWithSource ? 'deferred' : 'answered';
+        body.type === InteractionResponseType.DeferredChannelMessageWithSource
+          ? 'deferred'
+          : body.type === InteractionResponseType.DeferredMessageUpdate
+            ? 'updating'
+            : 'answered';
       deferredEphemeral =
         'data' in body && (body.data as { flags?: number }).flags === MessageFlags.Ephemeral;
     };
@@ -129,7 +135,11 @@ export function createInteractionHandler(deps: DiscordBotDeps, rest: REST): Inte
       log.error({ interactionId: interaction.id, err }, 'interaction handling failed');
       // Whatever state the interaction is in, the requester hears something, privately.
       if (state === 'open') await respond(privateNote(MESSAGES.busy)).catch(() => {});
-      else if (state === 'deferred') {
+      else if (state === 'updating') {
+        await privateFollowUp(rest, replyOf(interaction, true), failureMessage(MESSAGES.busy)).catch(
+          () => {},
+        );
+      } else if (state === 'deferred') {
         await replyPrivately(
           rest,
           replyOf(interaction, deferredEphemeral),
@@ -164,14 +174,56 @@ export function createInteractionHandler(deps: DiscordBotDeps, rest: REST): Inte
       if (!admin) return respond(privateNote(MESSAGES.admin));
       return onAdmin(interaction, what.options, respond, rest, admin, log);
     }
-    if (what.kind === 'button') {
-      const button = parseButtonId(what.customId);
-      if (button) return submit(interaction, respond, { origin: 'button', ...button });
-      log.info({ interactionId: interaction.id }, 'unknown button answered');
+    if (what.kind === 'button' || what.kind === 'select' || what.kind === 'modal') {
+      const control = parseButtonId(what.customId);
+      if (control) return onControl(interaction, respond, control);
+      log.info({ interactionId: interaction.id, kind: what.kind }, 'unknown component answered');
       return respond(privateNote(MESSAGES.unknownButton));
     }
     log.info({ interactionId: interaction.id, kind: what.kind }, 'unknown interaction answered');
     return respond(privateNote(MESSAGES.unknownCommand));
+  }
+
+  /** A playlist's button, menu or modal: a follow-up job, the refine modal, or a vote. */
+  async function onControl(
+    interaction: DiscordInteraction,
+    respond: InitialResponse,
+    { control, playlistId }: { control: PlaylistControl; playlistId: string },
+  ): Promise<void> {
+    const { what } = interaction;
+    switch (control) {
+      case 'take':
+      case 'like':
+        return submit(interaction, respond, { origin: 'button', action: control, playlistId });
+      case 'up':
+      case 'down': {
+        const verdict = await moods.submitVote({
+          platform: 'discord',
+          userId: interaction.userId ?? '',
+          groupId: interaction.guildId,
+          playlistId,
+          vote: control,
+        });
+        return respond(privateNote(voteText(verdict, control)));
+      }
+      case 'swap': {
+        const songId = what.kind === 'select' ? what.values[0] : undefined;
+        if (!songId) return respond(privateNote(MESSAGES.unknownButton));
+        return submit(interaction, respond, { origin: 'swap', playlistId, songId });
+      }
+      case 'refine': {
+        if (what.kind !== 'modal') {
+          // The modal is the answer to the press itself: it cannot wait for a job, and asks nothing of one.
+          const state = await moods.canFollow(playlistId);
+          if (state !== 'open')
+            return respond(privateNote(state === 'stale' ? MESSAGES.stale : MESSAGES.busy));
+          return respond({ type: InteractionResponseType.Modal, data: refineModal(playlistId) });
+        }
+        const parsed = parseMood(what.fields.get(REFINE_INPUT_ID) ?? '');
+        if (!parsed.ok) return respond(privateNote(moodProblem(parsed)));
+        return submit(interaction, respond, { origin: 'refine', playlistId, text: parsed.text });
+      }
+    }
   }
 
   async function submit(
@@ -179,6 +231,8 @@ export function createInteractionHandler(deps: DiscordBotDeps, rest: REST): Inte
     respond: InitialResponse,
     ask: MoodAsk,
   ): Promise<void> {
+    // A refine or a swap edits the playlist it came from: the deferral is an update of that message.
+    const update = ask.origin === 'refine' || ask.origin === 'swap';
     const verdict = await moods.submitMood(
       {
         interactionKey: interaction.id,
@@ -190,19 +244,29 @@ export function createInteractionHandler(deps: DiscordBotDeps, rest: REST): Inte
           applicationId: interaction.applicationId,
           interactionId: interaction.id,
           token: interaction.token,
+          ...(update ? { update } : {}),
         },
         ask,
       },
       (ephemeral) =>
-        respond({
-          type: InteractionResponseType.DeferredChannelMessageWithSource,
-          ...(ephemeral ? { data: { flags: MessageFlags.Ephemeral } } : {}),
-        }),
+        respond(
+          update
+            ? { type: InteractionResponseType.DeferredMessageUpdate }
+            : {
+                type: InteractionResponseType.DeferredChannelMessageWithSource,
+                ...(ephemeral ? { data: { flags: MessageFlags.Ephemeral } } : {}),
+              },
+        ),
     );
-    await render(interaction, respond, verdict);
+    await render(interaction, respond, verdict, update);
   }
 
-  async function render(interaction: DiscordInteraction, respond: InitialResponse, verdict: MoodVerdict) {
+  async function render(
+    interaction: DiscordInteraction,
+    respond: InitialResponse,
+    verdict: MoodVerdict,
+    update: boolean,
+  ) {
     switch (verdict.status) {
       case 'queued':
       case 'unacknowledged':
@@ -210,9 +274,14 @@ export function createInteractionHandler(deps: DiscordBotDeps, rest: REST): Inte
       case 'limited':
         return respond(privateNote(limitMessage(verdict, 'server')));
       case 'stale':
-        return respond(privateNote(MESSAGES.stale));
+        return respond(privateNote(verdict.reason === 'notShown' ? MESSAGES.notShown : MESSAGES.stale));
       case 'unavailable':
         if (!verdict.acknowledged) return respond(privateNote(MESSAGES.busy));
+        // An update's deferral left the playlist as it was: the apology is a private follow-up beside it.
+        if (update)
+          return privateFollowUp(rest, replyOf(interaction, true), failureMessage(MESSAGES.busy)).catch(
+            () => {},
+          );
         // For the requester only, as every failure. (Should Redis have taken the job and only its reply been
         // lost, the worker finds the placeholder deleted and posts nothing: no playlist after "try again".)
         await replyPrivately(

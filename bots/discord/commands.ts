@@ -2,7 +2,7 @@
 import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { MAX_MOOD_LENGTH } from '../../core/mood-text.ts';
 import { MOOD_SIZE } from '../../workers/admission.ts';
-import type { FollowUp } from '../../workers/playlist-context.ts';
+import type { PlaylistControl } from '../../workers/playlist-context.ts';
 
 export const moodCommand = new SlashCommandBuilder()
   .setName('mood')
@@ -49,11 +49,20 @@ export const adminCommand = new SlashCommandBuilder()
 
 export const COMMANDS = [moodCommand.toJSON(), adminCommand.toJSON()];
 
-/** Button custom ids: `sm:<action>:<playlist context id>` (Discord allows 100 characters). */
+/**
+ * Component custom ids: `sm:<control>:<playlist context id>` (Discord allows 100 characters). Buttons:
+ * another take, more like this, refine (opens the modal), 👍, 👎; the select menu: swap; the modal: refine.
+ */
 export const BUTTON_PREFIX = 'sm';
-export const buttonId = (action: FollowUp, playlistId: string) => `${BUTTON_PREFIX}:${action}:${playlistId}`;
+export const buttonId = (control: PlaylistControl, playlistId: string) =>
+  `${BUTTON_PREFIX}:${control}:${playlistId}`;
 
-export function parseButtonId(customId: string): { action: FollowUp; playlistId: string } | undefined {
-  const match = /^sm:(take|like):([\w-]{1,32})$/.exec(customId);
-  return match ? { action: match[1] as FollowUp, playlistId: match[2] ?? '' } : undefined;
+/** The text input of the refine modal. */
+export const REFINE_INPUT_ID = 'refinement';
+
+export function parseButtonId(
+  customId: string,
+): { control: PlaylistControl; playlistId: string } | undefined {
+  const match = /^sm:(take|like|refine|up|down|swap):([\w-]{1,32})$/.exec(customId);
+  return match ? { control: match[1] as PlaylistControl, playlistId: match[2] ?? '' } : undefined;
 }

@@ -4,7 +4,7 @@
  * behaves the same whichever one the application uses.
  * https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object
  */
-import { InteractionType } from 'discord.js';
+import { ComponentType, InteractionType } from 'discord.js';
 import { z } from 'zod';
 
 const Snowflake = z.string().regex(/^\d{15,22}$/);
@@ -18,6 +18,8 @@ const Leaf = z.object({
 const Group = Leaf.extend({ options: z.array(Leaf).max(25).optional() });
 const Top = Leaf.extend({ options: z.array(Group).max(25).optional() });
 export type CommandOption = z.infer<typeof Top>;
+
+const TextInputValue = z.object({ custom_id: z.string().max(100), value: z.string().max(4000).optional() });
 
 const Payload = z.object({
   id: Snowflake,
@@ -34,6 +36,18 @@ const Payload = z.object({
       options: z.array(Top).max(25).optional(),
       custom_id: z.string().max(100).optional(),
       component_type: z.number().int().optional(),
+      /** A select menu's picks. */
+      values: z.array(z.string().max(100)).max(25).optional(),
+      /** A modal's fields: action rows of text inputs (or, in newer modals, labels holding one each). */
+      components: z
+        .array(
+          z.object({
+            components: z.array(TextInputValue).max(5).optional(),
+            component: TextInputValue.optional(),
+          }),
+        )
+        .max(5)
+        .optional(),
     })
     .optional(),
 });
@@ -43,7 +57,10 @@ export type InteractionKind =
   | { readonly kind: 'autocomplete' }
   | { readonly kind: 'command'; readonly name: string; readonly options: readonly CommandOption[] }
   | { readonly kind: 'button'; readonly customId: string }
-  /** A modal submission, a select menu, a type newer than this code: answered with a private note. */
+  | { readonly kind: 'select'; readonly customId: string; readonly values: readonly string[] }
+  /** A modal submission: its text inputs' values by custom_id. */
+  | { readonly kind: 'modal'; readonly customId: string; readonly fields: ReadonlyMap<string, string> }
+  /** Another component or a type newer than this code: answered with a private note. */
   | { readonly kind: 'other'; readonly type: number };
 
 export interface DiscordInteraction {
@@ -84,10 +101,20 @@ function kindOf(p: z.infer<typeof Payload>): InteractionKind {
     case InteractionType.ApplicationCommand:
       return { kind: 'command', name: p.data?.name ?? '', options: p.data?.options ?? [] };
     case InteractionType.MessageComponent:
-      // component_type 2 is a button; a select menu is not one of ours.
-      if (p.data?.component_type === 2 && p.data.custom_id !== undefined)
+      if (p.data?.custom_id === undefined) return { kind: 'other', type: p.type };
+      if (p.data.component_type === ComponentType.Button)
         return { kind: 'button', customId: p.data.custom_id };
+      if (p.data.component_type === ComponentType.StringSelect)
+        return { kind: 'select', customId: p.data.custom_id, values: p.data.values ?? [] };
       return { kind: 'other', type: p.type };
+    case InteractionType.ModalSubmit: {
+      if (p.data?.custom_id === undefined) return { kind: 'other', type: p.type };
+      const fields = new Map<string, string>();
+      for (const row of p.data.components ?? [])
+        for (const input of [...(row.components ?? []), ...(row.component ? [row.component] : [])])
+          fields.set(input.custom_id, input.value ?? '');
+      return { kind: 'modal', customId: p.data.custom_id, fields };
+    }
     default:
       return { kind: 'other', type: p.type };
   }

@@ -42,3 +42,18 @@ export async function replyPrivately(
     auth: false,
   });
 }
+
+/**
+ * A message for the requester only, beside the one a component is on: after an update deferral (a refine, a
+ * swap) there is no "thinking…" message, and the playlist itself must stay as it is.
+ */
+export async function privateFollowUp(
+  rest: REST,
+  reply: DeferredReply,
+  message: PrivateMessage,
+): Promise<void> {
+  await rest.post(Routes.webhook(reply.applicationId, reply.token), {
+    body: { ...message, flags: MessageFlags.Ephemeral },
+    auth: false,
+  });
+}

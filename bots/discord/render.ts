@@ -1,20 +1,29 @@
 /**
- * `Playlist` → a Discord message: one embed (title, the mood, numbered tracks as Spotify links, timings)
- * and the "Another take" / "More like this" buttons. Every embed limit is respected, song and mood text is
+ * `Playlist` → a Discord message: one embed (title, the description, numbered tracks as Spotify links and
+ * the other platforms' search pages, timings), the playlist's buttons and its "Swap a song…" menu. Every embed limit is respected, song and mood text is
  * escaped, and `allowed_mentions` is empty so nothing in it can ping anyone.
  */
 import {
   type APIActionRowComponent,
   type APIButtonComponent,
   type APIEmbed,
+  type APIModalInteractionResponseCallbackData,
+  type APIStringSelectComponent,
   ButtonStyle,
   ComponentType,
   escapeMarkdown,
   type RESTPatchAPIWebhookWithTokenMessageJSONBody,
+  TextInputStyle,
 } from 'discord.js';
-import { isSpotifySearchUrl, spotifySearchUrl } from '../../core/spotify/search-url.ts';
+import {
+  isSpotifySearchUrl,
+  PLATFORM_LABELS,
+  searchLink,
+  spotifySearchUrl,
+} from '../../core/listen-links.ts';
+import { MAX_MOOD_LENGTH } from '../../core/mood-text.ts';
 import type { Playlist, Track } from '../../core/types.ts';
-import { buttonId } from './commands.ts';
+import { buttonId, REFINE_INPUT_ID } from './commands.ts';
 import type { PrivateMessage } from './private-reply.ts';
 
 /** https://discord.com/developers/docs/resources/message#embed-object-embed-limits */
@@ -35,15 +44,9 @@ function linkTarget(url: string): string {
   return url.replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/\s/g, '%20');
 }
 
-function trackLine(track: Track, index: number, withWhy: boolean): string {
-  const name = escapeText(track.name, 80);
-  const artist = escapeText(track.artist ?? 'unknown artist', 60);
-  const line = `**${index + 1}.** [${name}](${linkTarget(track.spotifyUrl)}) — ${artist}`;
-  return withWhy && track.why ? `${line}\n-# ${escapeText(track.why, 80)}` : line;
-}
-
-/** Name and artist lengths a compact line tries, longest first. */
-const COMPACT_CUTS: readonly (readonly [number, number])[] = [
+/** Name and artist lengths a line tries, longest first: the first is a line with room to spare. */
+const CUTS: readonly (readonly [number, number])[] = [
+  [80, 60],
   [60, 40],
   [40, 28],
   [28, 18],
@@ -52,29 +55,52 @@ const COMPACT_CUTS: readonly (readonly [number, number])[] = [
 ];
 
 /**
- * A track line within `budget` characters: the name and artist cut shorter until it fits. A search link is
- * rebuilt from the cut name and artist (it finds the same song, and its encoded query is often most of the
- * line); a track link is kept as it is. The shortest try is returned even when it does not fit.
+ * One track line with its name and artist cut to `cut`. A search link (Spotify's fallback, the other
+ * platforms' pages) is rebuilt from the cut name and artist: it finds the same song, and its encoded query is
+ * often most of the line. A resolved Spotify track link is kept as it is.
  */
-function compactLine(track: Track, index: number, budget: number): string {
-  let line = '';
-  for (const [nameMax, artistMax] of COMPACT_CUTS) {
-    const name = [...track.name].slice(0, nameMax).join('');
-    const artist = [...(track.artist ?? 'unknown artist')].slice(0, artistMax).join('');
-    const url = isSpotifySearchUrl(track.spotifyUrl)
-      ? spotifySearchUrl(name, track.artist === null ? null : artist)
-      : track.spotifyUrl;
-    line =
-      `**${index + 1}.** [${escapeText(track.name, nameMax)}](${linkTarget(url)}) — ` +
-      escapeText(track.artist ?? 'unknown artist', artistMax);
-    if (line.length <= budget) return line;
+function trackLine(
+  track: Track,
+  index: number,
+  [nameMax, artistMax]: readonly [number, number],
+  parts: { readonly why: boolean; readonly alsoOn: boolean },
+): string {
+  const name = [...track.name].slice(0, nameMax).join('');
+  const artist = track.artist === null ? null : [...track.artist].slice(0, artistMax).join('');
+  const cut = nameMax < (CUTS[0]?.[0] ?? 0);
+  const url = cut && isSpotifySearchUrl(track.spotifyUrl) ? spotifySearchUrl(name, artist) : track.spotifyUrl;
+  let line =
+    `**${index + 1}.** [${escapeText(track.name, nameMax)}](${linkTarget(url)}) — ` +
+    escapeText(track.artist ?? 'unknown artist', artistMax);
+  if (parts.alsoOn && track.alsoOn?.length) {
+    const links = track.alsoOn.map((link) => {
+      const target = cut ? searchLink(link.platform, name, artist) : link.url;
+      return `[${PLATFORM_LABELS[link.platform].short}](${linkTarget(target)})`;
+    });
+    line += ` · ${links.join(' · ')}`;
   }
-  return line;
+  return parts.why && track.why ? `${line}\n-# ${escapeText(track.why, 80)}` : line;
+}
+
+/**
+ * The forms a track's line may take, richest first: with its reason, then without, then shorter and shorter
+ * names with the other platforms' links, then the same without those links.
+ */
+function lineForms(track: Track, index: number): string[] {
+  const full = CUTS[0] ?? [80, 60];
+  return [
+    trackLine(track, index, full, { why: true, alsoOn: true }),
+    ...CUTS.map((cut) => trackLine(track, index, cut, { why: false, alsoOn: true })),
+    ...(track.alsoOn?.length
+      ? CUTS.map((cut) => trackLine(track, index, cut, { why: false, alsoOn: false }))
+      : []),
+  ];
 }
 
 export function playlistEmbed(playlist: Playlist): APIEmbed {
   const title = escapeText(playlist.title, 200).slice(0, EMBED_LIMITS.title);
-  const header = `*${escapeText(`for “${playlist.mood}”`, 230)}*\n\n`;
+  // The description says what the playlist holds and what the catalog could not supply (request-plan.ts).
+  const header = `*${escapeText(playlist.description, 230)}*\n\n`;
   const footer =
     `${playlist.tracks.length} songs · ${playlist.timings.total ?? 0} ms · ` +
     `${playlist.providers.embedder} · ${playlist.providers.writer} · ${playlist.providers.links}`;
@@ -83,16 +109,15 @@ export function playlistEmbed(playlist: Playlist): APIEmbed {
   // "…and N more", and never with half a link.
   const budget =
     Math.min(EMBED_LIMITS.description, EMBED_LIMITS.total - title.length - footer.length) - header.length;
-  const tracks = playlist.tracks;
+  const forms = playlist.tracks.map(lineForms);
   const fits = (candidate: string[]) => candidate.join('\n').length <= budget;
-  let lines = tracks.map((t, i) => trackLine(t, i, true));
-  if (!fits(lines)) lines = tracks.map((t, i) => trackLine(t, i, false));
+  // Every line in its richest form, then every line without its reason; failing that, each line takes the
+  // richest form that fits an even share of the budget (or its poorest).
+  let lines = forms.map((f) => f[0] ?? '');
+  if (!fits(lines)) lines = forms.map((f) => f[1] ?? '');
   if (!fits(lines)) {
-    const share = Math.floor((budget - (tracks.length - 1)) / Math.max(1, tracks.length));
-    lines = lines.map((line, i) => {
-      const track = tracks[i];
-      return line.length <= share || !track ? line : compactLine(track, i, share);
-    });
+    const share = Math.floor((budget - (forms.length - 1)) / Math.max(1, forms.length));
+    lines = forms.map((f) => f.slice(1).find((line) => line.length <= share) ?? f.at(-1) ?? '');
   }
   let shown = lines.length;
   const more = () => (shown < lines.length ? `\n…and ${lines.length - shown} more` : '');
@@ -105,21 +130,88 @@ export function playlistEmbed(playlist: Playlist): APIEmbed {
   };
 }
 
+/** Discord's component limits: https://discord.com/developers/docs/components/reference */
+export const COMPONENT_LIMITS = { optionLabel: 100, optionDescription: 100, placeholder: 150 } as const;
+
+const button = (
+  label: string,
+  custom_id: string,
+  style: ButtonStyle.Primary | ButtonStyle.Secondary,
+): APIButtonComponent => ({
+  type: ComponentType.Button,
+  style,
+  label,
+  custom_id,
+});
+
+/** Another take · More like this · Refine… · 👍 · 👎 (five: a row's most). */
 export function playlistButtons(playlistId: string): APIActionRowComponent<APIButtonComponent> {
   return {
     type: ComponentType.ActionRow,
     components: [
+      button('Another take', buttonId('take', playlistId), ButtonStyle.Primary),
+      button('More like this', buttonId('like', playlistId), ButtonStyle.Secondary),
+      button('Refine…', buttonId('refine', playlistId), ButtonStyle.Secondary),
+      button('👍', buttonId('up', playlistId), ButtonStyle.Secondary),
+      button('👎', buttonId('down', playlistId), ButtonStyle.Secondary),
+    ],
+  };
+}
+
+/** "Swap a song…": one option per shown track (a select menu holds 25, a playlist at most 25). */
+export function swapMenu(
+  playlist: Playlist,
+  playlistId: string,
+): APIActionRowComponent<APIStringSelectComponent> {
+  // Plain text, not markdown: menus render neither links nor mentions, so only length needs bounding.
+  const cut = (text: string, max: number) =>
+    [...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text;
+  return {
+    type: ComponentType.ActionRow,
+    components: [
       {
-        type: ComponentType.Button,
-        style: ButtonStyle.Primary,
-        label: 'Another take',
-        custom_id: buttonId('take', playlistId),
+        type: ComponentType.StringSelect,
+        custom_id: buttonId('swap', playlistId),
+        placeholder: 'Swap a song…',
+        min_values: 1,
+        max_values: 1,
+        options: playlist.tracks.slice(0, 25).map((t, i) => ({
+          label: cut(`${i + 1}. ${t.name.trim() || 'untitled'}`, COMPONENT_LIMITS.optionLabel),
+          description: cut(t.artist?.trim() || 'unknown artist', COMPONENT_LIMITS.optionDescription),
+          value: t.songId,
+        })),
       },
+    ],
+  };
+}
+
+/** The buttons, and the swap menu when there is a song to swap. */
+export function playlistComponents(playlist: Playlist, playlistId: string) {
+  return playlist.tracks.length > 0
+    ? [playlistButtons(playlistId), swapMenu(playlist, playlistId)]
+    : [playlistButtons(playlistId)];
+}
+
+/** The "Refine…" modal: one line of follow-up, as long as a mood may be. */
+export function refineModal(playlistId: string): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: buttonId('refine', playlistId),
+    title: 'Refine this playlist',
+    components: [
       {
-        type: ComponentType.Button,
-        style: ButtonStyle.Secondary,
-        label: 'More like this',
-        custom_id: buttonId('like', playlistId),
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.TextInput,
+            custom_id: REFINE_INPUT_ID,
+            label: 'What should change?',
+            style: TextInputStyle.Short,
+            placeholder: 'e.g. less upbeat, no rap, more 90s, without Drake',
+            min_length: 1,
+            max_length: MAX_MOOD_LENGTH,
+            required: true,
+          },
+        ],
       },
     ],
   };
@@ -134,7 +226,7 @@ export function playlistMessage(
   return {
     content: '',
     embeds: [playlistEmbed(playlist)],
-    components: [playlistButtons(playlistId)],
+    components: playlistComponents(playlist, playlistId),
     allowed_mentions: { parse: [] },
   };
 }

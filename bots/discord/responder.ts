@@ -1,15 +1,15 @@
 /**
  * Answers a `/mood` job on Discord through the interaction webhook. No gateway and no bot token are needed:
  * the interaction token authorises the calls for 15 minutes. A playlist edits the deferred original response
- * (so a retried job replaces it rather than adding one); a failure goes to the requester only
- * (private-reply.ts).
+ * (so a retried job replaces it rather than adding one): for a refine or a swap, whose deferral was an
+ * update, that is the message the component was on. A failure goes to the requester only (private-reply.ts).
  */
 import { DiscordAPIError, type REST } from '@discordjs/rest';
 import { Routes } from 'discord.js';
 import type { z } from 'zod';
 import type { DiscordTarget } from '../../workers/jobs.ts';
 import { ReplyRefused, type Responder } from '../../workers/responder.ts';
-import { replyPrivately } from './private-reply.ts';
+import { privateFollowUp, replyPrivately } from './private-reply.ts';
 import { failureMessage, playlistMessage } from './render.ts';
 
 type Target = z.infer<typeof DiscordTarget>;
@@ -52,6 +52,12 @@ export function createDiscordResponder(
           auth: false,
         }),
       ),
-    fail: (target, message) => gone(target, () => replyPrivately(rest, target, failureMessage(message))),
+    fail: (target, message) =>
+      gone(target, () =>
+        // The playlist a refine or a swap was to edit stays as it was; the requester alone hears why.
+        target.update
+          ? privateFollowUp(rest, target, failureMessage(message))
+          : replyPrivately(rest, target, failureMessage(message)),
+      ),
   };
 }

@@ -6,7 +6,7 @@
 import { moodProblem, parseMood } from '../../core/mood-text.ts';
 import type { AdminCommand } from '../../workers/admin-admission.ts';
 import { MOOD_SIZE } from '../../workers/admission.ts';
-import type { FollowUp } from '../../workers/playlist-context.ts';
+import type { PlaylistControl } from '../../workers/playlist-context.ts';
 
 export type MoodCommand =
   | { readonly kind: 'help' }
@@ -54,17 +54,38 @@ export function parseMoodCommand(text: string): MoodCommand {
   return { kind: 'mood', mood: parsed.text, size, ephemeral };
 }
 
-/** Button action ids; each button's `value` is the playlist context id (Slack allows 2,000 characters). */
-export const ACTION_IDS: Readonly<Record<FollowUp, string>> = { take: 'sm-take', like: 'sm-like' };
-export const ACTION_ID_PATTERN = /^sm-(take|like)$/;
+/**
+ * The playlist's action ids. A button's `value` is the playlist context id (Slack allows 2,000 characters);
+ * the swap menu's options carry `<context id>:<song id>` (150).
+ */
+export const ACTION_IDS: Readonly<Record<PlaylistControl, string>> = {
+  take: 'sm-take',
+  like: 'sm-like',
+  refine: 'sm-refine',
+  up: 'sm-up',
+  down: 'sm-down',
+  swap: 'sm-swap',
+};
+export const ACTION_ID_PATTERN = /^sm-(take|like|refine|up|down|swap)$/;
 
-export function parseButton(
-  actionId: string,
-  value: string | undefined,
-): { action: FollowUp; playlistId: string } | undefined {
-  const action = ACTION_ID_PATTERN.exec(actionId)?.[1];
-  if ((action !== 'take' && action !== 'like') || !value || !/^[\w-]{1,32}$/.test(value)) return undefined;
-  return { action, playlistId: value };
+/** The refine modal's callback_id, and its one input's block and action ids. */
+export const REFINE_VIEW = { callbackId: 'sm-refine', blockId: 'refinement', actionId: 'text' } as const;
+
+export type PlaylistAction = {
+  readonly control: PlaylistControl;
+  readonly playlistId: string;
+  /** The song a swap replaces. */
+  readonly songId?: string;
+};
+
+export function parseButton(actionId: string, value: string | undefined): PlaylistAction | undefined {
+  const control = ACTION_ID_PATTERN.exec(actionId)?.[1] as PlaylistControl | undefined;
+  if (!control || !value) return undefined;
+  if (control === 'swap') {
+    const match = /^([\w-]{1,32}):(\d{1,19})$/.exec(value);
+    return match ? { control, playlistId: match[1] ?? '', songId: match[2] ?? '' } : undefined;
+  }
+  return /^[\w-]{1,32}$/.test(value) ? { control, playlistId: value } : undefined;
 }
 
 /** `/mood-admin reindex [model:<name>] [dimensions:<n>] [full] | status | cancel`, or help, or a mistake. */

@@ -1,12 +1,15 @@
 /**
- * `Playlist` → a Slack message: a header with the title, a context line with the mood and the timings, one
- * section per track (`<url|Song> — Artist`), and the "Another take" / "More like this" buttons, plus the plain
+ * `Playlist` → a Slack message: a header with the title, a context line with the description and the timings,
+ * one section per track (`<url|Song> — Artist`, then the other platforms' links), and the playlist's buttons
+ * and "Swap a song…" menu, plus the plain
  * `text` fallback that notifications show. Every Block Kit limit is respected, and no user, song or model text
  * can become a link, a mention (`<!channel>`, `<@U…>`, `<#C…>`) or a mass ping (`@here`).
  */
 import type { types } from '@slack/bolt';
+import { PLATFORM_LABELS } from '../../core/listen-links.ts';
+import { MAX_MOOD_LENGTH } from '../../core/mood-text.ts';
 import type { Playlist, StageTimings, Track } from '../../core/types.ts';
-import { ACTION_IDS } from './commands.ts';
+import { ACTION_IDS, REFINE_VIEW } from './commands.ts';
 
 type Block = types.KnownBlock;
 
@@ -18,6 +21,9 @@ export const BLOCK_LIMITS = {
   contextElements: 10,
   buttonText: 75,
   buttonValue: 2000,
+  /** A select option's text and description, and its value. */
+  optionText: 75,
+  optionValue: 150,
   /** Not a Slack limit: notifications show only the start of the fallback text. */
   fallbackText: 3000,
 } as const;
@@ -69,6 +75,9 @@ export function plainText(raw: string, max: number): string {
   return clip(defuseMassMentions(clean(raw).replace(/</g, '‹').replace(/>/g, '›')), max);
 }
 
+/** A reason's most characters once escaped (120 of `&` become `&amp;`), and its newline. */
+const WHY_ROOM = 120 * 5 + 1;
+
 /** A link target Slack's `<url|label>` syntax cannot misread: http(s) only, no `|`, `<`, `>` or spaces. */
 function linkTarget(url: string): string | undefined {
   if (!/^https?:\/\//i.test(url) || url.length > 1000) return undefined;
@@ -79,8 +88,14 @@ function trackLine(track: Track, index: number): string {
   const name = mrkdwnText(track.name, 80);
   const target = linkTarget(track.spotifyUrl);
   const link = target ? `<${target}|${name}>` : name;
-  const line = `*${index + 1}.* ${link} — ${mrkdwnText(track.artist ?? 'unknown artist', 60)}`;
-  // At most 6 + 1000 + 5 × (80 + 60 + 120) + a few characters: always under the 3,000 of a section.
+  let line = `*${index + 1}.* ${link} — ${mrkdwnText(track.artist ?? 'unknown artist', 60)}`;
+  // The other platforms' search pages, while the section has room: a link is never cut in half.
+  for (const other of track.alsoOn ?? []) {
+    const url = linkTarget(other.url);
+    const more = url ? ` · <${url}|${PLATFORM_LABELS[other.platform].short}>` : '';
+    if (line.length + more.length > BLOCK_LIMITS.sectionText - WHY_ROOM) break;
+    line += more;
+  }
   return track.why ? `${line}\n${mrkdwnText(track.why, 120)}` : line;
 }
 
@@ -112,19 +127,74 @@ function section(text: string): Block {
   };
 }
 
-export function playlistButtons(playlistId: string): Block {
-  const button = (label: string, actionId: string, primary: boolean) => ({
+/**
+ * Another take · More like this · Refine… · 👍 · 👎, and "Swap a song…" with one option per shown track
+ * (an actions block holds 25 elements, a static select 100 options).
+ */
+export function playlistButtons(playlistId: string, tracks: readonly Track[] = []): Block {
+  const value = playlistId.slice(0, BLOCK_LIMITS.buttonValue);
+  const button = (label: string, actionId: string, primary = false) => ({
     type: 'button' as const,
-    text: { type: 'plain_text' as const, text: clip(label, BLOCK_LIMITS.buttonText) },
+    text: { type: 'plain_text' as const, text: clip(label, BLOCK_LIMITS.buttonText), emoji: true },
     action_id: actionId,
-    value: playlistId.slice(0, BLOCK_LIMITS.buttonValue),
+    value,
     ...(primary ? { style: 'primary' as const } : {}),
   });
+  const swap = {
+    type: 'static_select' as const,
+    action_id: ACTION_IDS.swap,
+    placeholder: { type: 'plain_text' as const, text: 'Swap a song…' },
+    options: tracks.slice(0, 25).map((t, i) => ({
+      text: {
+        type: 'plain_text' as const,
+        text: plainText(`${i + 1}. ${t.name}`, BLOCK_LIMITS.optionText) || `${i + 1}.`,
+      },
+      ...(t.artist
+        ? {
+            description: {
+              type: 'plain_text' as const,
+              text: plainText(t.artist, BLOCK_LIMITS.optionText) || '–',
+            },
+          }
+        : {}),
+      value: `${playlistId}:${t.songId}`.slice(0, BLOCK_LIMITS.optionValue),
+    })),
+  };
   return {
     type: 'actions',
     elements: [
       button('Another take', ACTION_IDS.take, true),
-      button('More like this', ACTION_IDS.like, false),
+      button('More like this', ACTION_IDS.like),
+      button('Refine…', ACTION_IDS.refine),
+      button('👍', ACTION_IDS.up),
+      button('👎', ACTION_IDS.down),
+      ...(tracks.length > 0 ? [swap] : []),
+    ],
+  };
+}
+
+/** The "Refine…" modal; `metadata` says which playlist it refines and where to answer (≤ 3,000 characters). */
+export function refineView(metadata: string): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: REFINE_VIEW.callbackId,
+    title: { type: 'plain_text', text: 'Refine this playlist' },
+    submit: { type: 'plain_text', text: 'Refine' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    private_metadata: metadata,
+    blocks: [
+      {
+        type: 'input',
+        block_id: REFINE_VIEW.blockId,
+        label: { type: 'plain_text', text: 'What should change?' },
+        element: {
+          type: 'plain_text_input',
+          action_id: REFINE_VIEW.actionId,
+          placeholder: { type: 'plain_text', text: 'e.g. less upbeat, no rap, more 90s, without Drake' },
+          min_length: 1,
+          max_length: MAX_MOOD_LENGTH,
+        },
+      },
     ],
   };
 }
@@ -135,7 +205,8 @@ export function playlistMessage(playlist: Playlist, playlistId: string): SlackMe
     {
       type: 'context',
       elements: [
-        { type: 'plain_text', text: plainText(`for “${clip(clean(playlist.mood), 300)}”`, 320) },
+        // What the playlist holds and what the catalog could not supply (request-plan.ts).
+        { type: 'plain_text', text: plainText(playlist.description, 400) },
         { type: 'plain_text', text: plainText(timingText(playlist), 300) },
       ],
     },
@@ -155,7 +226,7 @@ export function playlistMessage(playlist: Playlist, playlistId: string): SlackMe
       elements: [{ type: 'plain_text', text: `…and ${tracks.length - shown} more` }],
     });
   }
-  blocks.push(playlistButtons(playlistId));
+  blocks.push(playlistButtons(playlistId, tracks));
 
   const text = `${mrkdwnText(playlist.title, 150)} — ${tracks.length} songs for “${mrkdwnText(playlist.mood, 300)}”`;
   return { text: clip(text, BLOCK_LIMITS.fallbackText), blocks };

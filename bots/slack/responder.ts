@@ -70,6 +70,7 @@ export function createSlackResponder(options: SlackResponderOptions): Responder<
     target: Target,
     message: SlackMessage,
     ephemeral: boolean,
+    replace: boolean,
   ): Promise<boolean> => {
     if (!isSlackResponseUrl(new URL(target.responseUrl))) {
       log.warn(where(target), 'response_url is not a Slack URL; answering with the bot token');
@@ -83,10 +84,7 @@ export function createSlackResponder(options: SlackResponderOptions): Responder<
         body: JSON.stringify({
           ...message,
           response_type: ephemeral ? 'ephemeral' : 'in_channel',
-          // A private answer replaces the message it answers ("brewing…", or the private playlist whose button
-          // was pressed). Slack cannot turn an ephemeral message into a channel message, so a public playlist
-          // is a new message and the requester's "brewing…" note stays with them only.
-          replace_original: target.ephemeral,
+          replace_original: replace,
         }),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -124,6 +122,21 @@ export function createSlackResponder(options: SlackResponderOptions): Responder<
     }
   };
 
+  /** chat.update with the bot token; resolves with Slack's error code when Slack refused. */
+  const viaUpdate = async (
+    target: Target,
+    ts: string,
+    message: SlackMessage,
+  ): Promise<string | undefined> => {
+    try {
+      await client.chat.update({ channel: target.channelId, ts, ...message });
+      return undefined;
+    } catch (error) {
+      if (error instanceof webApi.WebAPIPlatformError) return error.data.error;
+      throw error;
+    }
+  };
+
   /** A direct message from the app (a user id as the channel: the app's Messages tab), best effort. */
   const tellInPrivate = async (target: Target, text: string) => {
     try {
@@ -141,11 +154,15 @@ export function createSlackResponder(options: SlackResponderOptions): Responder<
   const post = async (
     target: Target,
     message: SlackMessage,
-    ephemeral: boolean,
+    { ephemeral, replace }: { ephemeral: boolean; replace: boolean },
     notice: (reason: string) => string,
   ) => {
-    if (await viaResponseUrl(target, message, ephemeral)) return;
-    const refused = await viaBotToken(target, message, ephemeral);
+    if (await viaResponseUrl(target, message, ephemeral, replace)) return;
+    // A spent response_url: a public playlist being edited is updated by its ts (an ephemeral one cannot be).
+    const refused =
+      replace && target.update && !target.ephemeral
+        ? await viaUpdate(target, target.update.messageTs, message)
+        : await viaBotToken(target, message, ephemeral);
     if (refused === undefined) return;
     // not_in_channel, channel_not_found, invalid_auth…: nothing reached the conversation.
     log.warn({ ...where(target), error: refused }, 'Slack refused the fallback post; reply not delivered');
@@ -160,16 +177,30 @@ export function createSlackResponder(options: SlackResponderOptions): Responder<
      * broken inside the window, or one that expires while the job runs.
      */
     deadline: (_target, requestedAt) => requestedAt + RESPONSE_URL_TTL_MS,
+    // A private answer replaces the message it answers ("brewing…", or the private playlist whose button was
+    // pressed), and a refine or a swap replaces the playlist it edits. Slack cannot turn an ephemeral message
+    // into a channel message, so a new public playlist is a new message and "brewing…" stays with the requester.
     deliver: (target, { playlist, playlistId }) =>
-      post(target, playlistMessage(playlist, playlistId), target.ephemeral, UNDELIVERED.playlist),
-    // An error is news for the requester only, never for the whole channel.
+      post(
+        target,
+        playlistMessage(playlist, playlistId),
+        { ephemeral: target.ephemeral, replace: target.ephemeral || target.update !== undefined },
+        UNDELIVERED.playlist,
+      ),
+    // An error is news for the requester only, never for the whole channel; it never replaces a playlist.
     fail: (target, message) => {
       const text = failureMessage(message);
-      return post(target, text, true, () => text.text);
+      return post(
+        target,
+        text,
+        { ephemeral: true, replace: target.ephemeral && target.update === undefined },
+        () => text.text,
+      );
     },
     // A public playlist is a new channel message each time: `replace_original` on a command's response_url
     // does not replace an earlier in-channel post, and chat.update needs the ts a lost answer carried. A
     // private one replaces the original (a duplicate would be seen by the requester alone anyway).
-    repostDuplicates: (target) => !target.ephemeral,
+    // An edit (refine, swap) replaces the same message however often it is posted.
+    repostDuplicates: (target) => !target.ephemeral && target.update === undefined,
   };
 }

@@ -6,10 +6,10 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Config } from '../config.ts';
 import { isMoodError, MoodError, MoodErrorCode } from '../errors.ts';
+import { spotifySearchUrl } from '../listen-links.ts';
 import type { LinkCache, LinkRequest, LinkResolver, ResolvedLink } from '../ports.ts';
 import type { SongId } from '../types.ts';
 import { type Lookup, MAX_RATE_LIMIT_WAIT_MS, SpotifyClient } from './client.ts';
-import { spotifySearchUrl } from './search-url.ts';
 
 export interface SpotifyLinkResolverOptions {
   readonly config: Config['spotify'];

@@ -18,6 +18,7 @@ import { type Config, loadConfig } from '../../core/config.ts';
 import { activate } from '../../db/embedding-models.ts';
 import { backfillEmbeddings } from '../../db/embeddings.ts';
 import { ingestCatalog } from '../../db/ingest/catalog.ts';
+import { createFeedbackStore } from '../../workers/feedback.ts';
 import { createDeliveryGuard, createRequestLimits } from '../../workers/limits.ts';
 import { createMoodQueue, type MoodQueue } from '../../workers/mood-queue.ts';
 import { createMoodWorker } from '../../workers/mood-worker.ts';
@@ -92,13 +93,14 @@ export async function startDiscordStack(options: DiscordStackOptions = {}): Prom
   const logLines: string[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
 
-  const app: App = await openApp(config, log);
+  const producer = connectRedis(config.queue.redisUrl, 'producer', log);
+  const consumer = connectRedis(config.queue.redisUrl, 'worker', log);
+  // The worker's recommender demotes by the votes the bot records, as in the processes.
+  const app: App = await openApp(config, log, undefined, createFeedbackStore(consumer, redisKeys(prefix)));
   await ingestCatalog(app.db, DEMO_CATALOG);
   const { modelId } = await backfillEmbeddings(app.db, app.providers.embedder);
   await activate(app.db, modelId);
 
-  const producer = connectRedis(config.queue.redisUrl, 'producer', log);
-  const consumer = connectRedis(config.queue.redisUrl, 'worker', log);
   const queue = createMoodQueue(producer, { attempts: config.queue.attempts, prefix });
   const reindex = createReindexQueue(producer, { prefix, models: config.models });
   const deps: DiscordBotDeps = {
@@ -110,6 +112,7 @@ export async function startDiscordStack(options: DiscordStackOptions = {}): Prom
     }),
     contexts: createPlaylistContexts(producer, redisKeys(prefix)),
     deliveries: createDeliveryGuard(producer, redisKeys(prefix)),
+    feedback: createFeedbackStore(producer, redisKeys(prefix)),
     admin: { reindex, operators: new Set(options.operators ?? []), refreshMs: 200 },
     log,
   };
