@@ -11,22 +11,16 @@
  */
 import { isMoodError, MoodError, MoodErrorCode } from './errors.ts';
 import { demotionsOf } from './feedback-demotion.ts';
-import { centroid, type GroundedResult, suggestedSongs } from './grounded-hyde.ts';
+import { centroid } from './grounded-hyde.ts';
+import { createHyde } from './hyde.ts';
 import { type LinkPlatform, otherLinks } from './listen-links.ts';
-import type {
-  Embedder,
-  Explainer,
-  FeedbackScores,
-  LinkResolver,
-  SongIndex,
-  Vector,
-  Writer,
-} from './ports.ts';
+import type { Embedder, Explainer, FeedbackScores, LinkResolver, SongIndex, Writer } from './ports.ts';
 import { refinedRequest, refinementNote, shiftedQuery } from './refine-request.ts';
-import { describePlaylist, planRequest } from './request-plan.ts';
+import { describePlaylist, planRequest, type RequestPlan } from './request-plan.ts';
 import { rerank } from './rerank.ts';
-import { type RetrievalOptions, retrieve, type Timed } from './retrieval.ts';
+import { type RetrievalOptions, retrieve } from './retrieval.ts';
 import type { MoodRequest, Playlist, StageTimings, Track } from './types.ts';
+import { blend, first } from './vectors.ts';
 
 export type HydeMode = 'auto' | 'lyrics' | 'songs';
 
@@ -45,9 +39,6 @@ export interface RecommendOptions extends RetrievalOptions {
   /** Most score a song loses to its group's 👎 (feedback-demotion.ts); 0 turns demotion off. */
   readonly feedbackWeight?: number;
 }
-
-/** How often `auto` re-reads the catalog's share of songs with lyrics: an ingest changes it rarely. */
-const LYRICS_SHARE_TTL_MS = 10 * 60_000;
 
 export interface RecommenderDeps {
   readonly embedder: Embedder;
@@ -74,21 +65,7 @@ export interface Recommender {
 
 export function createRecommender(deps: RecommenderDeps): Recommender {
   const { writer, index, links, explainer, options } = deps;
-  let lyricsShare: { value: Promise<number>; at: number } | undefined;
-
-  /** Lyric HyDE or grounded suggestions: only a writer that can name songs over an index that finds them. */
-  const hydeMode = async (): Promise<'lyrics' | 'songs'> => {
-    if (options.hydeMode === 'lyrics' || !writer.suggestSongs || !index.songsByKey) return 'lyrics';
-    if (options.hydeMode === 'songs' || !index.lyricsShare) return 'songs';
-    if (!lyricsShare || Date.now() - lyricsShare.at > LYRICS_SHARE_TTL_MS) {
-      const value = index.lyricsShare();
-      lyricsShare = { value, at: Date.now() };
-      value.catch(() => {
-        lyricsShare = undefined;
-      });
-    }
-    return (await lyricsShare.value) >= options.hydeLyricsShare ? 'lyrics' : 'songs';
-  };
+  const hydeStage = createHyde(deps);
 
   return {
     async recommend(asked) {
@@ -123,10 +100,10 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
       const title = timed('title', () => writer.title(asked.text, []));
       title.catch(() => {});
       // One index probe per named theme (only for a request that names a scene or time of day), beside the
-      // HyDE mode (the catalog's share of songs with lyrics, read once per LYRICS_SHARE_TTL_MS).
+      // HyDE mode (the catalog's share of songs with lyrics, hyde.ts).
       const [plan, mode] = await Promise.all([
         timed('themes', () => planRequest(request.text, index, request.filters)),
-        options.hydeEnabled ? hydeMode().catch(() => 'lyrics' as const) : Promise.resolve(undefined),
+        options.hydeEnabled ? hydeStage.mode().catch(() => 'lyrics' as const) : Promise.resolve(undefined),
       ]);
       const moodVector = timed('embedMood', async () => {
         try {
@@ -141,7 +118,7 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
       });
       moodVector.catch(() => {});
       const hyde = mode
-        ? hydeVectors(request, plan.searchText, moodVector, embedder, mode, timed)
+        ? hydeStage.vectors(request, plan.searchText, moodVector, embedder, mode, timed)
         : Promise.resolve({ vector: undefined, grounded: undefined });
       const likeVector = request.likeSongIds?.length
         ? index.vectorsOf(request.likeSongIds).then(centroid)
@@ -209,9 +186,7 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
       return {
         title: titleText,
         // Said in the asker's words; a refinement adds what it applied and what it could not.
-        description: [describePlaylist(tracks.length, asked.text, plan), refinementNote(request.refinement)]
-          .filter(Boolean)
-          .join(' · '),
+        description: describe(tracks.length, asked.text, plan, refinementNote(request.refinement)),
         mood: request.text,
         tracks,
         providers: { embedder: embedder.model, writer: writer.name, links: links.name },
@@ -219,61 +194,14 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
       };
     },
   };
-
-  /**
-   * The HyDE vector: lyrics (or the local writer's words) embedded as a document, or the centre of the
-   * catalog songs a chat model named, which also join the candidates. A failure leaves the mood vector alone.
-   */
-  async function hydeVectors(
-    request: MoodRequest,
-    text: string,
-    moodVector: Promise<Vector>,
-    embedder: Embedder,
-    mode: 'lyrics' | 'songs',
-    timed: Timed,
-  ): Promise<{ vector: Vector | undefined; grounded: GroundedResult | undefined }> {
-    try {
-      if (mode === 'songs' && writer.suggestSongs && index.songsByKey) {
-        const grounded = await suggestedSongs(
-          { suggestSongs: writer.suggestSongs.bind(writer) },
-          { songsByKey: index.songsByKey.bind(index) },
-          { ...request, text },
-          moodVector,
-          options.suggestedSongs,
-          timed,
-        );
-        deps.onSuggestions?.({ suggested: grounded.suggested, found: grounded.found });
-        return { vector: grounded.vector, grounded };
-      }
-      const lyrics = await timed('hyde', () => writer.hypotheticalLyrics(text));
-      const vector = await timed('embedHyde', async () => first(await embedder.embed([lyrics], 'document')));
-      return { vector, grounded: undefined };
-    } catch (error) {
-      deps.onDegraded?.('hyde', error);
-      return { vector: undefined, grounded: undefined };
-    }
-  }
 }
 
-function first(vectors: Vector[]): Vector {
-  const v = vectors[0];
-  if (!v)
-    throw new MoodError(MoodErrorCode.EmbeddingUnavailable, 'The embedder returned no vector', {
-      retryable: true,
-    });
-  return v;
-}
-
-/** (1 − w)·a + w·b, renormalised to unit length. */
-export function blend(a: Vector, b: Vector, weight: number): Vector {
-  const out = new Float32Array(a.length);
-  let norm = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = (1 - weight) * (a[i] ?? 0) + weight * (b[i] ?? 0);
-    out[i] = v;
-    norm += v * v;
-  }
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < out.length; i++) out[i] = (out[i] ?? 0) / norm;
-  return out;
+/**
+ * The playlist's description in the asker's words, and what a refinement applied and could not; with a note,
+ * the mood is cut so the note survives the renderers' limits (Discord shows 230 characters of it).
+ */
+function describe(count: number, mood: string, plan: RequestPlan, note: string | undefined): string {
+  if (!note) return describePlaylist(count, mood, plan);
+  const short = [...mood].length > 60 ? `${[...mood].slice(0, 59).join('')}…` : mood;
+  return `${describePlaylist(count, short, plan)} · ${note}`;
 }

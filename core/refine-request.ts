@@ -71,5 +71,7 @@ export function refinementNote(refinement: Refinement | undefined): string | und
     ...refinementLabels(refinement),
     ...refinement.unsupported.map((ask) => `the catalog cannot tell ${ask}`),
   ];
-  return parts.length > 0 ? parts.join(' · ') : undefined;
+  // Bounded: a playlist refined twenty times must still fit its description (and its stored context).
+  const note = parts.join(' · ');
+  return note === '' ? undefined : [...note].length > 400 ? `${[...note].slice(0, 399).join('')}…` : note;
 }

@@ -11,219 +11,36 @@
  * on after "or", and after "and" or a comma when the next name is capitalised or a genre ("without Drake and
  * Future"); "&" joins one name ("Simon & Garfunkel").
  */
-import { z } from 'zod';
 import { MAX_MOOD_LENGTH, parseMood } from './mood-text.ts';
-import { normalizeArtist } from './normalize.ts';
+import { clip, type Draft, finish, narrowYears, type Refinement, type Years } from './refinement-schema.ts';
+import {
+  ASKS,
+  COMPARATIVE,
+  CONNECT,
+  CUE_SKIP,
+  CUES,
+  type Cue,
+  DECADE_PART,
+  decade,
+  FILLER,
+  FILLER_PHRASE,
+  GENRE,
+  lex,
+  MODIFIERS,
+  MOODS,
+  NOUNS,
+  RANGE_JOIN,
+  type Tok,
+  YEAR_CUES,
+} from './refinement-vocabulary.ts';
 
-const MAX_ITEMS = 20;
-const MAX_CHARS = 100;
-const phrase = z.string().min(1).max(MAX_CHARS);
-const phrases = z.array(phrase).max(MAX_ITEMS).readonly();
-const year = z.number().int().min(1900).max(2100);
+export { isEmptyRefinement, refinementLabels } from './refinement-labels.ts';
+export { type Refinement, RefinementSchema } from './refinement-schema.ts';
 
-export const RefinementSchema = z
-  .object({
-    /** Genres/tags a song must not carry: lower-case catalog words, synonyms expanded ("rap" → hip hop, trap…). */
-    excludeTerms: phrases,
-    /** Genres/tags a song must carry one of ("only rock"), expanded the same way. */
-    requireTerms: phrases,
-    /** Artists to leave out, as the user typed them ("Drake", "The Beatles"). */
-    excludeArtists: phrases,
-    /** Inclusive year bounds: decades ("90s", "nineties", "from the 80s"), "before 2000", "after 2010". */
-    yearFrom: year.optional(),
-    yearTo: year.optional(),
-    /** Moves of the query toward (1) or away from (−1) a short text: "less upbeat", "calmer", "more pop". */
-    shifts: z
-      .array(z.object({ text: phrase, direction: z.union([z.literal(1), z.literal(-1)]) }).readonly())
-      .max(MAX_ITEMS)
-      .readonly(),
-    /** What is left once the constraints are taken out, blended with the mood as text (may be ""). */
-    text: z.string().max(MAX_CHARS),
-    /** Asks the catalog cannot answer, as short phrases: "singers' gender". */
-    unsupported: phrases,
-  })
-  .refine(
-    (r) => r.yearFrom === undefined || r.yearTo === undefined || r.yearFrom <= r.yearTo,
-    'years reversed',
-  )
-  .readonly();
-export type Refinement = z.infer<typeof RefinementSchema>;
-type Draft = {
-  -readonly [K in keyof Refinement]: Refinement[K] extends readonly (infer T)[] ? T[] : Refinement[K];
-};
-type Years = Pick<Refinement, 'yearFrom' | 'yearTo'>;
-
-/** Typed forms (folded by normalizeArtist: "hip-hop" → "hip hop", "r&b" → "r and b") → catalog words, the first naming the group. */
-const GENRES: readonly (readonly [typed: string, catalog: string])[] = [
-  ['rap|hip hop|hiphop', 'rap|hip hop|hip-hop|hiphop|trap'],
-  ['r and b|rnb|rhythm and blues', 'r&b|rnb|rhythm and blues'],
-  ['edm', 'edm|electronic|electronica|dance|house'],
-  ['electronic|electronica', 'electronic|electronica|edm'],
-  ['dance', 'dance|edm'],
-  ['drum and bass|drum n bass|dnb|d and b', 'drum and bass|drum n bass|drum & bass|dnb'],
-  ['metal|heavy metal', 'metal|metalcore'],
-  ['k pop|kpop', 'k-pop|kpop'],
-  ['lo fi|lofi', 'lo-fi|lofi'],
-  ['latin', 'latin|reggaeton'],
-  ['gospel|christian', 'gospel|christian'],
-  ['christmas|xmas', 'christmas|xmas'],
-  ['ballads|ballad|power ballads', 'ballad|ballads'],
-  ['love songs|love song', 'love songs|love song'],
-  ['rock and roll|rock n roll|rocknroll', "rock and roll|rock n roll|rock'n'roll"],
-  ['alternative|alt', 'alternative'],
-  ['soundtrack|soundtracks', 'soundtrack'],
-  ['afrobeats|afrobeat', 'afrobeats|afrobeat'],
-  ...'trap country pop rock punk jazz blues soul funk disco house techno trance dubstep reggae reggaeton classical folk indie emo grunge instrumental acoustic ambient ska opera dancehall bluegrass grime'
-    .split(' ')
-    .map((g) => [g, g] as const),
-];
-const GENRE = new Map(
-  GENRES.flatMap(([typed, catalog]) => typed.split('|').map((t) => [t, catalog.split('|')])),
-);
-const GROUP = new Map(GENRES.map(([, catalog]) => [catalog.split('|')[0] ?? '', catalog.split('|')]));
-const words = (list: string) => new Set(list.split(' '));
-/** Words that make a compound with the genre after them: "soft rock", "death metal" (as "punk rock" does). */
-const MODIFIERS = words(
-  'soft hard classic death black nu prog progressive psychedelic dream synth gangsta deep acid smooth glam thrash garage yacht math post',
-);
-const COMPARATIVE = new Map(
-  [
-    ...words(
-      'calmer:calm happier:happy sadder:sad faster:fast slower:slow darker:dark softer:soft heavier:heavy chiller:chill louder:loud quieter:quiet groovier:groovy funkier:funky dreamier:dreamy moodier:moody brighter:bright mellower:mellow angrier:angry gentler:gentle sweeter:sweet warmer:warm jazzier:jazzy edgier:edgy sexier:sexy spookier:spooky gloomier:gloomy sleepier:sleepy bouncier:bouncy sunnier:sunny punchier:punchy wilder:wild smoother:smooth livelier:lively harder:hard',
-    ),
-  ].map((pair) => pair.split(':') as [string, string]),
-);
-const COMPARATIVE_OF = new Map([...COMPARATIVE].map(([more, base]) => [base, more]));
-const NOUNS = new Map([
-  ['energy', 'energetic'],
-  ['intensity', 'intense'],
-]);
-const MOODS = new Set([
-  ...COMPARATIVE.values(),
-  ...words(
-    'upbeat energetic intense romantic aggressive depressing melancholy melancholic emotional dramatic cheesy hype relaxing relaxed danceable',
-  ),
-]);
-/** Moving away from these reads as "calmer". */
-const CALMING = words('upbeat energetic intense');
-const FILLER = words(
-  'please pls plz thanks thx slightly way much bit but and also so too very really kinda somewhat rather maybe perhaps even lot just only more less pretty quite song songs music track tracks tune tunes stuff ones playlist instead now',
-);
-const FILLER_PHRASE =
-  /^(?:a little bit|a little|a bit|a lot|a tad|make it|make them|i want|i would like|id like|can you|could you|can we|give me|thank you|more like this|like this)(?= |$)/;
-/** Skipped between a cue and what it applies to: "less of the rap", "no songs by Drake". */
-const CUE_SKIP = words('of any a an all that those these such by some kind type sort');
-const CONNECT = words('or nor and , /');
-const YEAR_CUES = words('before pre after post since from until till through in during between');
-const RANGE_JOIN = words('or and to through till until , - – —');
-const DECADES = new Map(
-  [...words('forties fifties sixties seventies eighties nineties')].map((w, i) => [w, 1940 + 10 * i]),
-);
-DECADES.set('noughties', 2000).set('aughts', 2000);
-const DECADE_PART = new Map([
-  ['early', [0, 3]],
-  ['mid', [3, 6]],
-  ['late', [6, 9]],
-]);
-
-type Cue = 'no' | 'only' | 'more' | 'less';
-const CUES: readonly (readonly [RegExp, Cue])[] = [
-  [/^(?:nothing but|only|just|strictly|exclusively|purely)(?= |$)/, 'only'],
-  [
-    /^(?:no more|hold the|lose the|drop the|ditch the|skip the|none of|leave out|get rid of|no|not|without|skip|minus|except|nothing|zero|drop|ditch|avoid|exclude|nix)(?= |$)/,
-    'no',
-  ],
-  [/^(?:more|extra|lots of|plenty of)(?= |$)/, 'more'],
-  [/^(?:less|fewer)(?= |$)/, 'less'],
-];
-const GENDER = '(?:wom[ae]n|females?|girls?|lad(?:y|ies)|m[ae]n|males?|guys?|boys?)';
-const VOICE = '(?:singers?|vocals?|vocalists?|voices?|artists?|rappers?|fronted|led|musicians?)';
-const LANGUAGE =
-  '(?:spanish|english|french|german|italian|portuguese|korean|japanese|chinese|mandarin|hindi|arabic|russian)';
-const ASKS: readonly (readonly [RegExp, string])[] = [
-  [
-    new RegExp(
-      `^(?:(?:only|just|no|more|less|fewer|mostly|without) ${GENDER}(?: ${VOICE})?|${GENDER} ${VOICE})(?= |$)`,
-    ),
-    "singers' gender",
-  ],
-  [
-    /^(?:(?:shorter|longer)(?: songs?| tracks?| ones)?|(?:short|long) (?:songs?|tracks?|ones)|under \d+ min(?:ute)?s?)(?= |$)/,
-    'song length',
-  ],
-  [
-    /^(?:explicit(?: lyrics| songs?| content| versions?)?|swearing|cursing|profanity|swear words|clean (?:lyrics|versions?|songs?))(?= |$)/,
-    'which songs are explicit',
-  ],
-  [
-    new RegExp(
-      `^(?:(?:sung )?in ${LANGUAGE}|${LANGUAGE} (?:lyrics|songs?|language|only|singing|vocals))(?= |$)`,
-    ),
-    "lyrics' language",
-  ],
-];
-
-interface Tok {
-  readonly key: string;
-  readonly kind: 'word' | 'join' | 'list' | 'break';
-  readonly start: number;
-  readonly end: number;
-  readonly cap: boolean;
-}
 type Item =
   | { readonly kind: 'genre'; readonly said: string; readonly terms: readonly string[] }
   | { readonly kind: 'mood' | 'name' | 'ask'; readonly said: string }
   | { readonly kind: 'years'; readonly said: string; readonly yearFrom?: number; readonly yearTo?: number };
-
-/** Initialisms ("R.E.M."), words with inner marks ("hip-hop", "P!nk", "90's", "N'"), or any one other character. */
-const PIECE = /[\p{L}\p{N}](?:\.[\p{L}\p{N}])+\.?|[\p{L}\p{N}]+(?:['’.!$&-]+[\p{L}\p{N}]+)*['’]?|\S/gu;
-const IGNORED = /^['"“”‘’*_~`#>]$/u;
-
-function lex(text: string): Tok[] {
-  const toks: Tok[] = [];
-  for (const m of text.matchAll(PIECE)) {
-    const [raw] = m;
-    const at = { start: m.index, end: m.index + raw.length, cap: /^[\p{Lu}\p{N}]/u.test(raw) };
-    const tight = /\S/.test(text[at.start - 1] ?? ' ') && /\S/.test(text[at.end] ?? ' ');
-    if (/^[\p{L}\p{N}]/u.test(raw)) {
-      for (const key of normalizeArtist(raw).split(' ')) if (key) toks.push({ ...at, key, kind: 'word' });
-    } else if (raw === '&' || raw === '+') toks.push({ ...at, key: raw === '&' ? 'and' : '+', kind: 'join' });
-    else if (!IGNORED.test(raw))
-      toks.push({
-        ...at,
-        key: raw,
-        kind: raw === ',' || raw === '/' ? (raw === '/' && tight ? 'join' : 'list') : 'break',
-      });
-  }
-  return toks;
-}
-
-/** A decade's first year: "90s", "1990s", "'90s", "nineties"; "00s", "10s" and "20s" are this century's. */
-function decade(key: string): number | undefined {
-  const m = /^(\d\d|\d{4})s$/.exec(key);
-  let n = m ? Number(m[1]) : (DECADES.get(key) ?? Number.NaN);
-  if (n < 100) n += n < 30 ? 2000 : 1900;
-  return n % 10 === 0 && n >= 1900 && n <= 2090 ? n : undefined;
-}
-
-/** At most `max` UTF-16 units, never splitting a character; `fromEnd` keeps the last whole words. */
-function clip(text: string, max = MAX_CHARS, fromEnd = false): string {
-  let t = text.trim();
-  while (fromEnd && t.length > max) t = t.replace(/^\S+\s*/u, '');
-  let out = '';
-  for (const ch of t) {
-    if (out.length + ch.length > max) break;
-    out += ch;
-  }
-  return out.trim();
-}
-
-/** The later bound wins; when the two no longer overlap, only the later ones hold. */
-function narrowYears(earlier: Years, later: Years): Years {
-  const [from, to] = [later.yearFrom ?? earlier.yearFrom, later.yearTo ?? earlier.yearTo];
-  const reversed = from !== undefined && to !== undefined && from > to;
-  return reversed ? { yearFrom: later.yearFrom, yearTo: later.yearTo } : { yearFrom: from, yearTo: to };
-}
 
 export function parseRefinement(input: string): Refinement {
   const mood = parseMood(
@@ -386,29 +203,6 @@ export function parseRefinement(input: string): Refinement {
   return finish(d, false);
 }
 
-/** De-duplicated (any case), clipped and bounded; with `newest`, a list over its bound keeps its latest items. */
-function finish(d: Draft, newest: boolean): Refinement {
-  const bound = <T>(list: readonly T[], id: (x: T) => string): T[] => {
-    const seen = new Set<string>();
-    const unique = list.filter((x) => !seen.has(id(x).toLowerCase()) && !!seen.add(id(x).toLowerCase()));
-    return newest ? unique.slice(-MAX_ITEMS) : unique.slice(0, MAX_ITEMS);
-  };
-  const texts = (list: readonly string[]) => bound(list.map((s) => clip(s)).filter(Boolean), (s) => s);
-  const year = (y: number | undefined) => (y === undefined ? undefined : Math.min(2100, Math.max(1900, y)));
-  const [from, to] = [year(d.yearFrom), year(d.yearTo)];
-  const shifts = d.shifts.map((s) => ({ text: clip(s.text), direction: s.direction })).filter((s) => s.text);
-  return {
-    excludeTerms: texts(d.excludeTerms),
-    requireTerms: texts(d.requireTerms),
-    excludeArtists: texts(d.excludeArtists),
-    ...(from !== undefined && (to === undefined || from <= to) ? { yearFrom: from } : {}),
-    ...(to !== undefined ? { yearTo: to } : {}),
-    shifts: bound(shifts, (s) => s.text),
-    text: clip(d.text, MAX_CHARS, newest),
-    unsupported: texts(d.unsupported),
-  };
-}
-
 /**
  * Successive Refine… presses: term and artist lists union, a newer "only X" replaces the older one, the newer
  * wins a conflict (years, a shift of the same text, "only rock" after "no rock"), the older text comes first.
@@ -430,42 +224,5 @@ export function mergeRefinements(earlier: Refinement, later: Refinement): Refine
       unsupported: [...earlier.unsupported, ...later.unsupported],
     },
     true,
-  );
-}
-
-/** Each group of terms once, by its name: "rap" for rap, hip hop, hip-hop, hiphop and trap. */
-function genreNames(terms: readonly string[]): string[] {
-  const covered = new Set<string>();
-  return terms.filter((t) => !covered.has(t) && (GROUP.get(t) ?? [t]).every((x) => covered.add(x)));
-}
-
-/** What was applied, in a stable order: only, no genres, no artists, years, shifts, then the added text. */
-export function refinementLabels(r: Refinement): string[] {
-  const only = genreNames(r.requireTerms);
-  const { yearFrom: from, yearTo: to } = r;
-  const labels = [
-    only.length > 1 ? `only ${only.slice(0, -1).join(', ')} or ${only.at(-1)}` : only.map((g) => `only ${g}`),
-    genreNames(r.excludeTerms).map((g) => `no ${g}`),
-    r.excludeArtists.map((a) => `no ${a}`),
-    from !== undefined && to !== undefined ? (from === to ? `${from}` : `${from}–${to}`) : [],
-    from !== undefined && to === undefined ? `from ${from}` : [],
-    to !== undefined && from === undefined ? `before ${to + 1}` : [],
-    r.shifts.map(({ text, direction }) =>
-      direction < 0
-        ? CALMING.has(text.toLowerCase())
-          ? 'calmer'
-          : `less ${text}`
-        : (COMPARATIVE_OF.get(text.toLowerCase()) ?? `more ${text}`),
-    ),
-    r.text ? `“${r.text}”` : [],
-  ].flat();
-  return [...new Set(labels)];
-}
-
-/** True when the refinement constrains nothing and adds no text: nothing to apply (asks it could not are not). */
-export function isEmptyRefinement(r: Refinement): boolean {
-  const lists = [r.excludeTerms, r.requireTerms, r.excludeArtists, r.shifts];
-  return (
-    lists.every((l) => l.length === 0) && r.yearFrom === undefined && r.yearTo === undefined && r.text === ''
   );
 }

@@ -6,14 +6,17 @@
  */
 import type { MoodFilters } from '../core/types.ts';
 
-/** PostgreSQL's word boundaries (\m, \M) around the escaped text: a case-insensitive whole-word pattern. */
+/**
+ * The escaped text with no letter or digit either side: a case-insensitive whole-word pattern. Lookarounds,
+ * not \m and \M, since those need a word character at the edge and "R.E.M." ends with a dot.
+ */
 export function wordPattern(text: string): string {
   const escaped = text
     .trim()
     .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
     // "post punk" as typed finds "post-punk" as tagged, and the other way round.
     .replace(/[\s-]+/g, '[\\s-]+');
-  return `\\m${escaped}\\M`;
+  return `(?<![[:alnum:]])${escaped}(?![[:alnum:]])`;
 }
 
 const patterns = (words: readonly string[] | undefined): string[] =>

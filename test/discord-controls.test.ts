@@ -32,9 +32,9 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => stack?.close());
 
-/** A `/mood` in the test guild, and the playlist message the worker edited it into. */
-async function playlist(text: string, size = 6): Promise<APIMessage> {
-  const interaction = stack.fake.dispatchInteraction(moodInteraction(stack.fake, text, { size }));
+/** A `/mood` in the test guild (by `userId`), and the playlist message the worker edited it into. */
+async function playlist(text: string, size = 6, userId = freshUserId()): Promise<APIMessage> {
+  const interaction = stack.fake.dispatchInteraction(moodInteraction(stack.fake, text, { size, userId }));
   await stack.fake.waitFor(() => stack.fake.edits.find((e) => e.token === interaction.token), 30_000);
   const message = stack.fake.originalMessage(interaction.token);
   if (!message) throw new Error('no playlist message');
@@ -95,13 +95,13 @@ describe('a playlist message', () => {
 
 describe('Refine…', () => {
   it('opens a modal, and its answer replaces the playlist in place with the constraints applied and said', async () => {
-    const message = await playlist('party anthems to dance to', 8);
+    const userId = freshUserId();
+    const message = await playlist('party anthems to dance to', 8, userId);
     const before = await yearsOf(songIdsOf(message));
     expect([...before.values()].some((s) => s.genre === 'hip-hop' || s.year < 1990 || s.year > 1999)).toBe(
       true,
     );
 
-    const userId = freshUserId();
     const press = stack.fake.dispatchInteraction(
       stack.fake.buttonPress({ customId: buttonId(message, 'Refine…'), messageId: message.id, userId }),
     );
@@ -150,9 +150,10 @@ describe('Refine…', () => {
   });
 
   it('a constraint nothing meets leaves the playlist as it was and tells the requester alone', async () => {
-    const message = await playlist('calm evening', 5);
+    const userId = freshUserId();
+    const message = await playlist('calm evening', 5, userId);
     const press = stack.fake.dispatchInteraction(
-      stack.fake.buttonPress({ customId: buttonId(message, 'Refine…'), messageId: message.id }),
+      stack.fake.buttonPress({ customId: buttonId(message, 'Refine…'), messageId: message.id, userId }),
     );
     const modal = await stack.fake.waitFor(() => stack.fake.modal(press.id));
     const submit = stack.fake.dispatchInteraction(
@@ -165,6 +166,45 @@ describe('Refine…', () => {
     expect(notice.body.content).toMatch(/No songs in the catalog match those filters/);
     expect(notice.body.flags).toBe(MessageFlags.Ephemeral);
     expect(stack.fake.message(message.id)?.embeds).toEqual(message.embeds);
+  });
+
+  it('is its requester’s alone: anyone else is told so privately, and nothing opens', async () => {
+    const message = await playlist('calm evening', 5);
+    const press = stack.fake.dispatchInteraction(
+      stack.fake.buttonPress({
+        customId: buttonId(message, 'Refine…'),
+        messageId: message.id,
+        userId: freshUserId(),
+      }),
+    );
+    const answer = await stack.fake.waitFor(() =>
+      stack.fake.callbacks.find((c) => c.interactionId === press.id),
+    );
+    expect(answer.data).toMatchObject({
+      content: expect.stringMatching(/^Only the person who asked/),
+      flags: 64,
+    });
+    expect(stack.fake.modal(press.id)).toBeUndefined();
+  });
+
+  it('a follow-up with nothing to apply ("thanks!") is answered privately, and no job runs', async () => {
+    const userId = freshUserId();
+    const message = await playlist('calm evening', 5, userId);
+    const press = stack.fake.dispatchInteraction(
+      stack.fake.buttonPress({ customId: buttonId(message, 'Refine…'), messageId: message.id, userId }),
+    );
+    const modal = await stack.fake.waitFor(() => stack.fake.modal(press.id));
+    const submit = stack.fake.dispatchInteraction(
+      stack.fake.modalSubmit({ modal, values: { [modal.textInputs[0]?.custom_id ?? '']: 'thanks!' } }),
+    );
+    const answer = await stack.fake.waitFor(() =>
+      stack.fake.callbacks.find((c) => c.interactionId === submit.id),
+    );
+    expect(answer.data).toMatchObject({
+      content: expect.stringMatching(/could not find anything to change/),
+      flags: 64,
+    });
+    expect(editsOf(message)).toBe(1);
   });
 
   it('on a playlist whose context has expired, says so instead of opening a modal nobody can use', async () => {
@@ -180,7 +220,8 @@ describe('Refine…', () => {
 
 describe('Swap a song…', () => {
   it('replaces the picked song in place with one not shown before; the others stay', async () => {
-    const message = await playlist('rainy day blues', 6);
+    const userId = freshUserId();
+    const message = await playlist('rainy day blues', 6, userId);
     const ids = songIdsOf(message);
     const out = ids[2] ?? '';
     const edits = editsOf(message);
@@ -189,6 +230,7 @@ describe('Swap a song…', () => {
         customId: menu(message)?.custom_id ?? '',
         values: [out],
         messageId: message.id,
+        userId,
       }),
     );
     const swapped = await editedAgain(message, edits);

@@ -240,6 +240,33 @@ describe('Refine… on Slack', () => {
     });
   });
 
+  it('a follow-up with nothing to apply keeps the modal open and says why', async () => {
+    const ref = await playlist('party dance anthems', 5);
+    const view = await openRefine(slack.blockAction(ref, ACTION_IDS.refine, { user: 'U0DAVE' }));
+    const ack = await slack.sendEnvelope(
+      'interactive',
+      slack.viewSubmission(view.id, { [REFINE_VIEW.blockId]: { [REFINE_VIEW.actionId]: 'thanks!' } }),
+    );
+    expect(ack.payload).toMatchObject({
+      response_action: 'errors',
+      errors: { [REFINE_VIEW.blockId]: expect.stringMatching(/could not find anything to change/) },
+    });
+  });
+
+  it('is the requester’s alone: someone else gets a private note and no modal', async () => {
+    const ref = await playlist('party dance anthems', 5);
+    const opened = slack.views.length;
+    const click = slack.blockAction(ref, ACTION_IDS.refine, { user: 'U0ERIN' });
+    await slack.sendEnvelope('interactive', click);
+    const answer = await until(() => slack.postsTo(click.response_url)[0]);
+    expect(answer.body).toMatchObject({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: expect.stringMatching(/^Only the person who asked/),
+    });
+    expect(slack.views.length).toBe(opened);
+  });
+
   it('when the click’s response_url is spent, the public playlist is replaced with chat.update', async () => {
     const ref = await playlist('party dance anthems', 5);
     const click = slack.blockAction(ref, ACTION_IDS.refine, { user: 'U0DAVE' });

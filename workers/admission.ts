@@ -10,7 +10,8 @@
  * enqueue is a no-op: the job id comes from the interaction, and BullMQ adds one job per id atomically.
  */
 
-import { type FeedbackStore, feedbackGroup, type Vote } from './feedback.ts';
+import { ADMISSION_MESSAGES } from './admission-messages.ts';
+import type { FeedbackStore, Vote } from './feedback.ts';
 import type { MoodJobData, Platform, ReplyTarget } from './jobs.ts';
 import { moodJobId } from './jobs.ts';
 import type { DeliveryGuard, RequestLimits } from './limits.ts';
@@ -20,28 +21,15 @@ import {
   followUpRequest,
   type PlaylistContext,
   type PlaylistContexts,
+  refinementProblem,
   refineRequest,
 } from './playlist-context.ts';
+import { createVoteAdmission, type VoteAdmission } from './votes.ts';
+
+export { ADMISSION_MESSAGES, limitMessage } from './admission-messages.ts';
 
 /** How many songs a user may ask for, on every platform. */
 export const MOOD_SIZE = { min: 5, max: 25, default: 10 } as const;
-
-/** The words every platform answers an admission with; each platform renders them in its markup. */
-export const ADMISSION_MESSAGES = {
-  cooldown: (s: number) => `You're brewing playlists fast! Try again in ${s} s.`,
-  /** `group` is what the platform calls it: a Discord "server", a Slack "workspace". */
-  groupCap: (s: number, group: string) =>
-    `This ${group} has used its playlists for this hour. Try again in ${Math.ceil(s / 60)} min.`,
-  busy: 'Sonic Mood is busy right now and could not take your request. Please try again in a minute.',
-  stale: 'That playlist is too old for this button. Run /mood again!',
-  notShown: 'That song is no longer in this playlist.',
-  voted: (vote: Vote) =>
-    vote === 'up'
-      ? 'Thanks! Songs like these will keep coming here.'
-      : 'Thanks! These songs will come up less here.',
-  alreadyVoted: 'You already said so about this playlist.',
-  admin: 'Admin commands are not available in this deployment.',
-} as const;
 
 /**
  * What the user asked for: a typed mood, a press of a playlist's button, a refine in words (the modal's
@@ -87,7 +75,9 @@ export type MoodVerdict =
   /** Over a budget; not acknowledged, so the refusal can be the platform's first answer. */
   | { readonly status: 'limited'; readonly scope: 'user' | 'group'; readonly retryAfterSeconds: number }
   /** A button whose playlist is no longer stored (or a swap of a song it does not hold); not acknowledged. */
-  | { readonly status: 'stale'; readonly reason: 'expired' | 'notShown' }
+  | { readonly status: 'stale' }
+  /** Not for this user or not possible (someone else's playlist, a song it no longer holds); not acknowledged. */
+  | { readonly status: 'refused'; readonly message: string }
   /** Redis could not take it. `acknowledged`: the placeholder is up and must be replaced by the apology. */
   | { readonly status: 'unavailable'; readonly acknowledged: false }
   | { readonly status: 'unavailable'; readonly acknowledged: true; readonly ephemeral: boolean }
@@ -111,29 +101,21 @@ export interface MoodAdmissionDeps {
   readonly onVote?: (platform: Platform, vote: Vote) => void;
 }
 
-/** A 👍 / 👎 press on a playlist. */
-export interface VoteSubmission {
-  readonly platform: Platform;
-  readonly userId: string;
-  readonly groupId: string | null;
-  readonly playlistId: string;
-  readonly vote: Vote;
-}
-
-export type VoteVerdict =
-  | { readonly status: 'recorded'; readonly changed: boolean }
-  | { readonly status: 'stale' }
-  | { readonly status: 'unavailable' };
+/** Whether a user may open a playlist's refine form: `open`, or the private note that says why not. */
+export type FollowCheck =
+  | { readonly status: 'open' }
+  | { readonly status: 'refused'; readonly message: string };
 
 export interface MoodAdmission {
   submitMood(submission: MoodSubmission, acknowledge: Acknowledge): Promise<MoodVerdict>;
-  /** A 👍 / 👎: recorded at once (no job), once per member and playlist. */
-  submitVote(submission: VoteSubmission): Promise<VoteVerdict>;
+  /** A 👍 / 👎: recorded at once (no job), once per member and playlist (votes.ts). */
+  submitVote: VoteAdmission['submitVote'];
   /** Whether a playlist can still be refined: checked before its modal opens, so nobody types in vain. */
-  canFollow(playlistId: string): Promise<'open' | 'stale' | 'unavailable'>;
+  canFollow(playlistId: string, userId: string): Promise<FollowCheck>;
 }
 
 export function createMoodAdmission(deps: MoodAdmissionDeps, log: AdmissionLog): MoodAdmission {
+  const votes = createVoteAdmission(deps, log);
   return {
     async submitMood(submission, acknowledge) {
       const { target, ask } = submission;
@@ -154,9 +136,9 @@ export function createMoodAdmission(deps: MoodAdmissionDeps, log: AdmissionLog):
           log.error({ ...where, err: error }, 'playlist context unavailable');
           return { status: 'unavailable', acknowledged: false };
         }
-        if (!context) return { status: 'stale', reason: 'expired' };
-        const followed = followedRequest(ask, context);
-        if (!followed) return { status: 'stale', reason: 'notShown' };
+        if (!context) return { status: 'stale' };
+        const followed = followedRequest(ask, context, submission.userId);
+        if (typeof followed === 'string') return { status: 'refused', message: followed };
         request = followed;
         ephemeral = context.ephemeral;
       }
@@ -214,47 +196,49 @@ export function createMoodAdmission(deps: MoodAdmissionDeps, log: AdmissionLog):
       return { status: 'queued', jobId, ephemeral, repeat: !first };
     },
 
-    async submitVote({ platform, userId, groupId, playlistId, vote }) {
-      if (!deps.feedback) return { status: 'unavailable' };
-      try {
-        const context = await deps.contexts.load(playlistId);
-        if (!context?.shown) return { status: 'stale' };
-        const changed = await deps.feedback.record({
-          group: feedbackGroup(platform, groupId, userId),
-          userId,
-          playlistId,
-          songIds: context.shown.tracks.map((t) => t.songId),
-          vote,
-        });
-        if (changed) deps.onVote?.(platform, vote);
-        log.info({ playlistId, vote, changed }, 'playlist vote');
-        return { status: 'recorded', changed };
-      } catch (error) {
-        log.error({ playlistId, err: error }, 'vote not recorded');
-        return { status: 'unavailable' };
-      }
-    },
+    submitVote: (vote) => votes.submitVote(vote),
 
-    async canFollow(playlistId) {
+    async canFollow(playlistId, userId) {
+      let context: PlaylistContext | undefined;
       try {
-        return (await deps.contexts.load(playlistId)) ? 'open' : 'stale';
+        context = await deps.contexts.load(playlistId);
       } catch (error) {
         log.error({ playlistId, err: error }, 'playlist context unavailable');
-        return 'unavailable';
+        return { status: 'refused', message: ADMISSION_MESSAGES.busy };
       }
+      if (!context) return { status: 'refused', message: ADMISSION_MESSAGES.stale };
+      return isRequester(context, userId)
+        ? { status: 'open' }
+        : { status: 'refused', message: ADMISSION_MESSAGES.notYours };
     },
   };
 }
 
-/** The job a press on a shown playlist asks for; undefined for a swap of a song the playlist does not hold. */
-function followedRequest(ask: Exclude<MoodAsk, { origin: 'command' }>, context: PlaylistContext) {
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+/**
+ * Refine and swap edit the playlist in place, so they are its requester's alone (anyone may take their own
+ * Another take or More like this); a context from before requesters were kept is open to all.
+ */
+function isRequester(context: PlaylistContext, userId: string): boolean {
+  return context.requesterId === undefined || context.requesterId === userId;
+}
+
+/** The job a press on a shown playlist asks for, or the private note that says why it cannot be. */
+function followedRequest(
+  ask: Exclude<MoodAsk, { origin: 'command' }>,
+  context: PlaylistContext,
+  userId: string,
+) {
+  if (ask.origin !== 'button' && !isRequester(context, userId)) return ADMISSION_MESSAGES.notYours;
   switch (ask.origin) {
     case 'button':
       return followUpRequest(ask.action, context);
     case 'refine':
-      return refineRequest(context, ask.text);
+      return refinementProblem(ask.text) ?? refineRequest(context, ask.text);
     case 'swap': {
-      if (!context.shown?.tracks.some((t) => t.songId === ask.songId)) return undefined;
+      if (!context.shown?.tracks.some((t) => t.songId === ask.songId)) return ADMISSION_MESSAGES.notShown;
       return {
         kind: 'swap' as const,
         mood: context.mood,
@@ -264,27 +248,4 @@ function followedRequest(ask: Exclude<MoodAsk, { origin: 'command' }>, context: 
       };
     }
   }
-}
-
-/** What a 👍 / 👎 press is told, privately, on every platform. */
-export function voteText(verdict: VoteVerdict, vote: Vote): string {
-  switch (verdict.status) {
-    case 'recorded':
-      return verdict.changed ? ADMISSION_MESSAGES.voted(vote) : ADMISSION_MESSAGES.alreadyVoted;
-    case 'stale':
-      return ADMISSION_MESSAGES.stale;
-    case 'unavailable':
-      return ADMISSION_MESSAGES.busy;
-  }
-}
-
-/** The text a refusal shows, for platforms whose only difference is what they call a group. */
-export function limitMessage(verdict: { scope: 'user' | 'group'; retryAfterSeconds: number }, group: string) {
-  return verdict.scope === 'user'
-    ? ADMISSION_MESSAGES.cooldown(verdict.retryAfterSeconds)
-    : ADMISSION_MESSAGES.groupCap(verdict.retryAfterSeconds, group);
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,8 +1,9 @@
 /**
  * 👍 / 👎 on a playlist, per group (a Discord server, a Slack workspace; a DM is its user's own group) and
- * member. A member has one vote per playlist: pressing 👍 twice counts once, and switching from 👍 to 👎 moves
- * each of its songs by two. Each song's net votes in the group are kept beside the votes, so a later playlist
- * there reads them in one HMGET (core/feedback-demotion.ts decides what they cost a song).
+ * member. A press votes on each song the playlist shows, and a member has one vote per song: pressing 👎
+ * twice counts once, so does 👎 on two playlists that share a song (or on a playlist before and after a swap),
+ * and switching from 👍 to 👎 moves a song by two. Each song's net votes in the group are kept beside the
+ * votes, so a later playlist there reads them in one HMGET (core/feedback-demotion.ts decides what they cost).
  */
 import type { Redis } from 'ioredis';
 import type { FeedbackScores } from '../core/ports.ts';
@@ -11,37 +12,43 @@ import type { RedisKeys } from './redis-keys.ts';
 
 export type Vote = 'up' | 'down';
 
-/** Votes on one playlist outlive its buttons (a day) a little; the net counts are the group's memory. */
-const VOTES_TTL_SECONDS = 2 * 24 * 3600;
-const NET_TTL_SECONDS = 180 * 24 * 3600;
+/** How long a group remembers its votes after the last one. */
+const TTL_SECONDS = 180 * 24 * 3600;
 
 /**
- * KEYS: the playlist's votes, the group's net counts. ARGV: member, vote (1 or -1), the two TTLs, then the
- * playlist's song ids. Returns the change applied to each song (0 for a repeated vote): atomic, so two
- * presses racing each other still count once.
+ * KEYS: the group's votes (field `<song>:<member>`), its net counts (field `<song>`). ARGV: member, vote (1 or
+ * -1), the TTL, then the playlist's song ids. Returns how many songs' votes changed (0 for a repeated press):
+ * atomic, so two presses racing each other still count once.
  */
 const RECORD_VOTE = `
-local previous = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 local vote = tonumber(ARGV[2])
-local delta = vote - previous
-if delta == 0 then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], vote)
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-for i = 5, #ARGV do redis.call('HINCRBY', KEYS[2], ARGV[i], delta) end
-redis.call('EXPIRE', KEYS[2], ARGV[4])
-return delta
+local changed = 0
+for i = 4, #ARGV do
+  local field = ARGV[i] .. ':' .. ARGV[1]
+  local delta = vote - tonumber(redis.call('HGET', KEYS[1], field) or '0')
+  if delta ~= 0 then
+    redis.call('HSET', KEYS[1], field, vote)
+    redis.call('HINCRBY', KEYS[2], ARGV[i], delta)
+    changed = changed + 1
+  end
+end
+if changed > 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+  redis.call('EXPIRE', KEYS[2], ARGV[3])
+end
+return changed
 `;
 
 export interface VoteRecord {
   readonly group: string;
   readonly userId: string;
-  readonly playlistId: string;
+  /** The songs the playlist shows. */
   readonly songIds: readonly SongId[];
   readonly vote: Vote;
 }
 
 export interface FeedbackStore extends FeedbackScores {
-  /** True when the vote changed something; false when the member had already voted this way. */
+  /** True when the vote changed something; false when the member had already voted this way on every song. */
   record(vote: VoteRecord): Promise<boolean>;
 }
 
@@ -52,19 +59,18 @@ export function feedbackGroup(platform: Platform, groupId: string | null, userId
 
 export function createFeedbackStore(redis: Redis, keys: RedisKeys): FeedbackStore {
   return {
-    async record({ group, userId, playlistId, songIds, vote }) {
-      const delta = await redis.eval(
+    async record({ group, userId, songIds, vote }) {
+      const changed = await redis.eval(
         RECORD_VOTE,
         2,
-        keys.feedbackVotes(group, playlistId),
+        keys.feedbackVotes(group),
         keys.feedbackNet(group),
         userId,
         vote === 'up' ? 1 : -1,
-        VOTES_TTL_SECONDS,
-        NET_TTL_SECONDS,
-        ...songIds,
+        TTL_SECONDS,
+        ...new Set(songIds),
       );
-      return Number(delta) !== 0;
+      return Number(changed) > 0;
     },
     async net(group, songIds) {
       const net = new Map<SongId, number>();

@@ -36,6 +36,8 @@ export const SlackTarget = z.object({
   channelId: z.string().min(1).max(32),
   userId: z.string().min(1).max(32),
   ephemeral: z.boolean(),
+  /** From a playlist's control: the response_url's "original" is that playlist, not a "brewing…" note. */
+  component: z.boolean().optional(),
   /** The reply replaces the message whose component was used (its ts: chat.update's fallback). */
   update: z.object({ messageTs: z.string().regex(/^\d{1,12}\.\d{1,8}$/) }).optional(),
 });
@@ -43,39 +45,46 @@ export const SlackTarget = z.object({
 export const ReplyTarget = z.discriminatedUnion('platform', [DiscordTarget, SlackTarget]);
 export type ReplyTarget = z.infer<typeof ReplyTarget>;
 
-export const MoodJobData = z.object({
-  v: z.literal(1),
-  /**
-   * `mood`: a new request; `another`: a new take on a shown playlist; `similar`: more like its songs;
-   * `refine`: the shown playlist again under the user's follow-up constraints; `swap`: one of its songs
-   * replaced (`swap`) by the next best that meets the same constraints.
-   */
-  kind: z.enum(['mood', 'another', 'similar', 'refine', 'swap']),
-  mood: z
-    .string()
-    .trim()
-    .min(1)
-    .max(MAX_MOOD_LENGTH * 2),
-  size: z.number().int().min(1).max(25),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .optional(),
-  excludeSongIds: z.array(songId).max(500).optional(),
-  likeSongIds: z.array(songId).max(25).optional(),
-  /** The constraints of every refine so far on this playlist (they carry over to its other buttons). */
-  refinement: RefinementSchema.optional(),
-  /** For `swap`: the shown playlist (its stored context) and the song to replace in it. */
-  swap: z.object({ playlistId: z.string().regex(/^[\w-]{1,32}$/), songId }).optional(),
-  userId: z.string().min(1).max(32),
-  /** Discord guild or Slack team, for the per-group cap; null in DMs. */
-  groupId: z.string().min(1).max(32).nullable(),
-  /** When the platform created the interaction (epoch ms): its reply window counts from here. */
-  requestedAt: z.number().int().positive(),
-  target: ReplyTarget,
-});
+export const MoodJobData = z
+  .object({
+    v: z.literal(1),
+    /**
+     * `mood`: a new request; `another`: a new take on a shown playlist; `similar`: more like its songs;
+     * `refine`: the shown playlist again under the user's follow-up constraints; `swap`: one of its songs
+     * replaced (`swap`) by the next best that meets the same constraints.
+     */
+    kind: z.enum(['mood', 'another', 'similar', 'refine', 'swap']),
+    mood: z
+      .string()
+      .trim()
+      .min(1)
+      .max(MAX_MOOD_LENGTH * 2),
+    size: z.number().int().min(1).max(25),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
+    excludeSongIds: z.array(songId).max(500).optional(),
+    likeSongIds: z.array(songId).max(25).optional(),
+    /** The constraints of every refine so far on this playlist (they carry over to its other buttons). */
+    refinement: RefinementSchema.optional(),
+    /** For `swap`: the shown playlist (its stored context) and the song to replace in it. */
+    swap: z.object({ playlistId: z.string().regex(/^[\w-]{1,32}$/), songId }).optional(),
+    /** Songs shown so far in this playlist's line that the request does not exclude (a refine may keep them). */
+    seenSongIds: z.array(songId).max(500).optional(),
+    userId: z.string().min(1).max(32),
+    /** Discord guild or Slack team, for the per-group cap; null in DMs. */
+    groupId: z.string().min(1).max(32).nullable(),
+    /** When the platform created the interaction (epoch ms): its reply window counts from here. */
+    requestedAt: z.number().int().positive(),
+    target: ReplyTarget,
+  })
+  .refine((job) => (job.kind === 'swap') === (job.swap !== undefined), {
+    message: 'a swap names the playlist and the song, and only a swap does',
+    path: ['swap'],
+  });
 export type MoodJobData = z.infer<typeof MoodJobData>;
 
 /** Why a mood job ended without a playlist: the `MoodError` code, or `Unexpected` for anything else. */

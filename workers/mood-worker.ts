@@ -72,7 +72,12 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
     };
     if (data.kind !== 'swap' || !data.swap) {
       const playlist = await recommender.recommend(request);
-      return { playlist, seen: [...(data.excludeSongIds ?? []), ...playlist.tracks.map((t) => t.songId)] };
+      const seen = [
+        ...(data.excludeSongIds ?? []),
+        ...(data.seenSongIds ?? []),
+        ...playlist.tracks.map((t) => t.songId),
+      ];
+      return { playlist, seen: [...new Set(seen)] };
     }
     const context = await contexts.load(data.swap.playlistId);
     if (!context?.shown) throw new NothingToSwap(ADMISSION_MESSAGES.stale);
@@ -153,6 +158,7 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
       songIds: seen.slice(-400),
       ephemeral: data.target.ephemeral,
       ...(data.refinement ? { refinement: data.refinement } : {}),
+      requesterId: data.userId,
       shown: shownPlaylist(playlist),
     });
     await replies.posting(jobId);

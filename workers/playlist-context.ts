@@ -8,7 +8,12 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { LINK_PLATFORMS } from '../core/listen-links.ts';
-import { mergeRefinements, parseRefinement, RefinementSchema } from '../core/refinement.ts';
+import {
+  isEmptyRefinement,
+  mergeRefinements,
+  parseRefinement,
+  RefinementSchema,
+} from '../core/refinement.ts';
 import type { Playlist } from '../core/types.ts';
 import type { RedisKeys } from './redis-keys.ts';
 
@@ -43,6 +48,8 @@ const PlaylistContext = z.object({
   songIds: z.array(z.string()),
   ephemeral: z.boolean(),
   refinement: RefinementSchema.optional(),
+  /** Who asked for it: only they may refine or swap it in place. Absent in older contexts. */
+  requesterId: z.string().max(40).optional(),
   /** Absent in contexts an older version saved: those playlists cannot be swapped or rated. */
   shown: ShownPlaylist.optional(),
 });
@@ -61,7 +68,8 @@ export function createPlaylistContexts(redis: Redis, keys: RedisKeys): PlaylistC
   return {
     async save(context) {
       const id = randomBytes(9).toString('base64url');
-      await redis.set(key(id), JSON.stringify(context), 'EX', TTL_SECONDS);
+      // Checked on the way in as on the way out: a context `load` would refuse must fail here, loudly.
+      await redis.set(key(id), JSON.stringify(PlaylistContext.parse(context)), 'EX', TTL_SECONDS);
       return id;
     },
     async load(id) {
@@ -76,7 +84,14 @@ export function createPlaylistContexts(redis: Redis, keys: RedisKeys): PlaylistC
 
 /** The playlist as a context keeps it: what a swap re-renders. */
 export function shownPlaylist(playlist: Playlist): NonNullable<PlaylistContext['shown']> {
-  const { title, description, mood, tracks, providers } = playlist;
+  const { tracks, providers } = playlist;
+  const cut = (text: string, max: number) =>
+    [...text].length > max ? [...text].slice(0, max).join('') : text;
+  const [title, description, mood] = [
+    cut(playlist.title, 1000),
+    cut(playlist.description, 2000),
+    cut(playlist.mood, 2000),
+  ];
   return {
     title,
     description,
@@ -107,14 +122,35 @@ export function followUpRequest(action: FollowUp, context: PlaylistContext) {
     excludeSongIds: context.songIds,
     ...(context.refinement ? { refinement: context.refinement } : {}),
   };
+  // The songs on show (after a swap, not the last ids seen: one of those was swapped out).
+  const shown = context.shown?.tracks.map((t) => t.songId) ?? context.songIds.slice(-context.size);
   return action === 'take'
     ? { ...base, kind: 'another' as const, seed: Math.floor(Math.random() * 2 ** 31) }
-    : { ...base, kind: 'similar' as const, likeSongIds: context.songIds.slice(-context.size) };
+    : { ...base, kind: 'similar' as const, likeSongIds: shown };
 }
+
+/**
+ * Why a follow-up cannot refine anything ("thanks", "ok"): nothing in it reads as a constraint or a word to add.
+ * Checked before the job (and, on Slack, before the modal closes), so an empty refine costs nothing.
+ */
+export function refinementProblem(followUp: string): string | undefined {
+  const parsed = parseRefinement(followUp);
+  return isEmptyRefinement(parsed) && parsed.unsupported.length === 0 ? NOTHING_TO_REFINE : undefined;
+}
+
+export const NOTHING_TO_REFINE =
+  'I could not find anything to change in that. Try e.g. “less upbeat”, “no rap”, “more 90s” or “without Drake”.';
 
 /** What a refine asks the worker for: the user's follow-up parsed, on top of the refinements so far. */
 export function refineRequest(context: PlaylistContext, followUp: string) {
   const added = parseRefinement(followUp);
   const refinement = context.refinement ? mergeRefinements(context.refinement, added) : added;
-  return { kind: 'refine' as const, mood: context.mood, size: context.size, refinement };
+  // The refined playlist may keep songs already shown, but its other controls still never bring them back.
+  return {
+    kind: 'refine' as const,
+    mood: context.mood,
+    size: context.size,
+    refinement,
+    seenSongIds: context.songIds,
+  };
 }

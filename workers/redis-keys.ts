@@ -21,8 +21,8 @@ export interface RedisKeys {
   reply(jobId: string): string;
   /** Set to ask the running re-index to stop (reindex-queue.ts). */
   reindexCancel(): string;
-  /** Each member's 👍/👎 on one playlist, and the group's net votes per song (feedback.ts). */
-  feedbackVotes(group: string, playlistId: string): string;
+  /** Each member's 👍/👎 per song in a group, and the group's net votes per song (feedback.ts). */
+  feedbackVotes(group: string): string;
   feedbackNet(group: string): string;
 }
 
@@ -35,7 +35,7 @@ export function redisKeys(prefix: string): RedisKeys {
     reply: (jobId) => `${prefix}:reply:${jobId}`,
     reindexCancel: () => `${prefix}:reindex:cancel`,
     // The group in braces: a cluster keeps one group's keys in one slot, so one script can touch both.
-    feedbackVotes: (group, playlistId) => `${prefix}:feedback:{${group}}:votes:${playlistId}`,
+    feedbackVotes: (group) => `${prefix}:feedback:{${group}}:votes`,
     feedbackNet: (group) => `${prefix}:feedback:{${group}}:net`,
   };
 }

@@ -16,7 +16,7 @@ import {
 import type { ReindexQueue, ReindexStatus } from '../../workers/reindex-queue.ts';
 import { describeReindexStatus, PLAIN, type StatusMarkup } from '../../workers/reindex-status.ts';
 import { watchReindex } from '../../workers/reindex-watch.ts';
-import type { InitialResponse } from './bot.ts';
+import type { InitialResponse } from './answers.ts';
 import { type CommandOption, type DiscordInteraction, optionValue } from './interaction.ts';
 
 export interface DiscordAdmin {

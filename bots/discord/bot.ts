@@ -9,35 +9,20 @@
  * (http-endpoint.ts: the initial response is the HTTP response itself). An application uses one or the other.
  */
 import { DiscordAPIError, HTTPError, type REST } from '@discordjs/rest';
-import {
-  type APIInteractionResponse,
-  type Client,
-  Events,
-  InteractionResponseType,
-  MessageFlags,
-  Routes,
-} from 'discord.js';
+import { type Client, Events, InteractionResponseType, MessageFlags, Routes } from 'discord.js';
 import type { Logger } from 'pino';
 import { moodProblem, parseMood } from '../../core/mood-text.ts';
 import { createAdminAdmission } from '../../workers/admin-admission.ts';
-import {
-  ADMISSION_MESSAGES,
-  createMoodAdmission,
-  limitMessage,
-  MOOD_SIZE,
-  type MoodAdmissionDeps,
-  type MoodAsk,
-  type MoodVerdict,
-  voteText,
-} from '../../workers/admission.ts';
-import type { PlaylistControl } from '../../workers/playlist-context.ts';
+import { createMoodAdmission, MOOD_SIZE, type MoodAdmissionDeps } from '../../workers/admission.ts';
 import type { ReindexQueue } from '../../workers/reindex-queue.ts';
 import { onAdmin } from './admin.ts';
+import { type InitialResponse, MESSAGES, privateNote, replyOf } from './answers.ts';
 import { createInteractionRest } from './client.ts';
-import { parseButtonId, REFINE_INPUT_ID } from './commands.ts';
+import { parseButtonId } from './commands.ts';
 import { type DiscordInteraction, optionValue, readInteraction } from './interaction.ts';
+import { createPlaylistControls } from './playlist-controls.ts';
 import { privateFollowUp, replyPrivately } from './private-reply.ts';
-import { failureMessage, refineModal } from './render.ts';
+import { failureMessage } from './render.ts';
 
 export interface DiscordBotDeps extends MoodAdmissionDeps {
   readonly log: Logger;
@@ -50,25 +35,10 @@ export interface DiscordBotDeps extends MoodAdmissionDeps {
   };
 }
 
-/** The initial response to one interaction; rejects when Discord refuses it (already acknowledged, expired). */
-export type InitialResponse = (response: APIInteractionResponse) => Promise<void>;
-
 /** Handles one interaction payload; `respond` is how its initial response reaches Discord. */
 export type InteractionHandler = (raw: unknown, respond?: InitialResponse) => Promise<void>;
 
-export const MESSAGES = {
-  ...ADMISSION_MESSAGES,
-  groupCap: (s: number) => ADMISSION_MESSAGES.groupCap(s, 'server'),
-  unknownButton: 'This button is no longer supported. Run /mood for a fresh playlist!',
-  unknownCommand: 'Sonic Mood no longer has that command. Try /mood!',
-} as const;
-
-const NO_MENTIONS = { parse: [] as [] };
-
-const privateNote = (content: string): APIInteractionResponse => ({
-  type: InteractionResponseType.ChannelMessageWithSource,
-  data: { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_MENTIONS },
-});
+export { type InitialResponse, MESSAGES } from './answers.ts';
 
 /** Over the gateway: every INTERACTION_CREATE dispatch goes to the handler, answered through the callback. */
 export function attachDiscordBot(client: Client, deps: DiscordBotDeps, rest?: REST): InteractionHandler {
@@ -90,6 +60,7 @@ export function attachDiscordBot(client: Client, deps: DiscordBotDeps, rest?: RE
 export function createInteractionHandler(deps: DiscordBotDeps, rest: REST): InteractionHandler {
   const { log } = deps;
   const moods = createMoodAdmission(deps, log);
+  const controls = createPlaylistControls(moods, rest);
   const admin = deps.admin && {
     admission: createAdminAdmission(
       {
@@ -163,7 +134,7 @@ export function createInteractionHandler(deps: DiscordBotDeps, rest: REST): Inte
       const parsed = parseMood(optionValue(what.options, 'mood', 'string') ?? '');
       if (!parsed.ok) return respond(privateNote(moodProblem(parsed)));
       const size = Math.round(optionValue(what.options, 'size', 'number') ?? MOOD_SIZE.default);
-      return submit(interaction, respond, {
+      return controls.submit(interaction, respond, {
         origin: 'command',
         mood: parsed.text,
         size: Math.min(MOOD_SIZE.max, Math.max(MOOD_SIZE.min, size)),
@@ -176,123 +147,11 @@ export function createInteractionHandler(deps: DiscordBotDeps, rest: REST): Inte
     }
     if (what.kind === 'button' || what.kind === 'select' || what.kind === 'modal') {
       const control = parseButtonId(what.customId);
-      if (control) return onControl(interaction, respond, control);
+      if (control) return controls.onControl(interaction, respond, control);
       log.info({ interactionId: interaction.id, kind: what.kind }, 'unknown component answered');
       return respond(privateNote(MESSAGES.unknownButton));
     }
     log.info({ interactionId: interaction.id, kind: what.kind }, 'unknown interaction answered');
     return respond(privateNote(MESSAGES.unknownCommand));
   }
-
-  /** A playlist's button, menu or modal: a follow-up job, the refine modal, or a vote. */
-  async function onControl(
-    interaction: DiscordInteraction,
-    respond: InitialResponse,
-    { control, playlistId }: { control: PlaylistControl; playlistId: string },
-  ): Promise<void> {
-    const { what } = interaction;
-    switch (control) {
-      case 'take':
-      case 'like':
-        return submit(interaction, respond, { origin: 'button', action: control, playlistId });
-      case 'up':
-      case 'down': {
-        const verdict = await moods.submitVote({
-          platform: 'discord',
-          userId: interaction.userId ?? '',
-          groupId: interaction.guildId,
-          playlistId,
-          vote: control,
-        });
-        return respond(privateNote(voteText(verdict, control)));
-      }
-      case 'swap': {
-        const songId = what.kind === 'select' ? what.values[0] : undefined;
-        if (!songId) return respond(privateNote(MESSAGES.unknownButton));
-        return submit(interaction, respond, { origin: 'swap', playlistId, songId });
-      }
-      case 'refine': {
-        if (what.kind !== 'modal') {
-          // The modal is the answer to the press itself: it cannot wait for a job, and asks nothing of one.
-          const state = await moods.canFollow(playlistId);
-          if (state !== 'open')
-            return respond(privateNote(state === 'stale' ? MESSAGES.stale : MESSAGES.busy));
-          return respond({ type: InteractionResponseType.Modal, data: refineModal(playlistId) });
-        }
-        const parsed = parseMood(what.fields.get(REFINE_INPUT_ID) ?? '');
-        if (!parsed.ok) return respond(privateNote(moodProblem(parsed)));
-        return submit(interaction, respond, { origin: 'refine', playlistId, text: parsed.text });
-      }
-    }
-  }
-
-  async function submit(
-    interaction: DiscordInteraction,
-    respond: InitialResponse,
-    ask: MoodAsk,
-  ): Promise<void> {
-    // A refine or a swap edits the playlist it came from: the deferral is an update of that message.
-    const update = ask.origin === 'refine' || ask.origin === 'swap';
-    const verdict = await moods.submitMood(
-      {
-        interactionKey: interaction.id,
-        userId: interaction.userId ?? '',
-        groupId: interaction.guildId,
-        requestedAt: interaction.createdAt,
-        target: {
-          platform: 'discord',
-          applicationId: interaction.applicationId,
-          interactionId: interaction.id,
-          token: interaction.token,
-          ...(update ? { update } : {}),
-        },
-        ask,
-      },
-      (ephemeral) =>
-        respond(
-          update
-            ? { type: InteractionResponseType.DeferredMessageUpdate }
-            : {
-                type: InteractionResponseType.DeferredChannelMessageWithSource,
-                ...(ephemeral ? { data: { flags: MessageFlags.Ephemeral } } : {}),
-              },
-        ),
-    );
-    await render(interaction, respond, verdict, update);
-  }
-
-  async function render(
-    interaction: DiscordInteraction,
-    respond: InitialResponse,
-    verdict: MoodVerdict,
-    update: boolean,
-  ) {
-    switch (verdict.status) {
-      case 'queued':
-      case 'unacknowledged':
-        return;
-      case 'limited':
-        return respond(privateNote(limitMessage(verdict, 'server')));
-      case 'stale':
-        return respond(privateNote(verdict.reason === 'notShown' ? MESSAGES.notShown : MESSAGES.stale));
-      case 'unavailable':
-        if (!verdict.acknowledged) return respond(privateNote(MESSAGES.busy));
-        // An update's deferral left the playlist as it was: the apology is a private follow-up beside it.
-        if (update)
-          return privateFollowUp(rest, replyOf(interaction, true), failureMessage(MESSAGES.busy)).catch(
-            () => {},
-          );
-        // For the requester only, as every failure. (Should Redis have taken the job and only its reply been
-        // lost, the worker finds the placeholder deleted and posts nothing: no playlist after "try again".)
-        await replyPrivately(
-          rest,
-          replyOf(interaction, verdict.ephemeral),
-          failureMessage(MESSAGES.busy),
-        ).catch(() => {});
-    }
-  }
-}
-
-function replyOf(interaction: DiscordInteraction, ephemeral: boolean) {
-  return { applicationId: interaction.applicationId, token: interaction.token, ephemeral };
 }

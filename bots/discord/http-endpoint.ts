@@ -9,7 +9,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type APIInteractionResponse, InteractionResponseType, MessageFlags } from 'discord.js';
 import type { Logger } from 'pino';
-import { type InteractionHandler, MESSAGES } from './bot.ts';
+import { MESSAGES } from './answers.ts';
+import type { InteractionHandler } from './bot.ts';
 import { interactionSignatureCheck } from './signature.ts';
 
 /** Where Discord is told to POST (Developer Portal → General Information → Interactions Endpoint URL). */

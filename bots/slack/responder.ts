@@ -193,7 +193,8 @@ export function createSlackResponder(options: SlackResponderOptions): Responder<
       return post(
         target,
         text,
-        { ephemeral: true, replace: target.ephemeral && target.update === undefined },
+        // A command's private "brewing…" note is replaced; a playlist a control was pressed on never is.
+        { ephemeral: true, replace: target.ephemeral && !target.component && target.update === undefined },
         () => text.text,
       );
     },
