@@ -55,14 +55,7 @@ export function createHyde(
    * The HyDE vector: lyrics (or the local writer's words) embedded as a document, or the centre of the
    * catalog songs a chat model named, which also join the candidates. A failure leaves the mood vector alone.
    */
-  async function vectors(
-    request: MoodRequest,
-    text: string,
-    moodVector: Promise<Vector>,
-    embedder: Embedder,
-    mode: 'lyrics' | 'songs',
-    timed: Timed,
-  ): Promise<{ vector: Vector | undefined; grounded: GroundedResult | undefined }> {
+  async function vectors(...[request, text, moodVector, embedder, mode, timed]: Parameters<Hyde['vectors']>) {
     try {
       if (mode === 'songs' && writer.suggestSongs && index.songsByKey) {
         const grounded = await suggestedSongs(

@@ -68,6 +68,20 @@ async function editedAgain(message: APIMessage, edits: number): Promise<APIMessa
 }
 const editsOf = (message: APIMessage) => stack.fake.edits.filter((e) => e.message.id === message.id).length;
 
+/** A fresh playlist its requester refines with `followUp`: the playlist message and the modal submission. */
+async function refineFreshPlaylist(followUp: string) {
+  const userId = freshUserId();
+  const message = await playlist('calm evening', 5, userId);
+  const press = stack.fake.dispatchInteraction(
+    stack.fake.buttonPress({ customId: buttonId(message, 'Refine…'), messageId: message.id, userId }),
+  );
+  const modal = await stack.fake.waitFor(() => stack.fake.modal(press.id));
+  const submit = stack.fake.dispatchInteraction(
+    stack.fake.modalSubmit({ modal, values: { [modal.textInputs[0]?.custom_id ?? '']: followUp } }),
+  );
+  return { message, submit };
+}
+
 async function yearsOf(songIds: readonly string[]): Promise<Map<string, { year: number; genre: string }>> {
   const { rows: found } = await stack.app.db.query<{ id: string; year: number; genre: string }>(
     'SELECT id::text AS id, year::int AS year, genre FROM songs WHERE id = ANY($1::bigint[])',
@@ -150,15 +164,7 @@ describe('Refine…', () => {
   });
 
   it('a constraint nothing meets leaves the playlist as it was and tells the requester alone', async () => {
-    const userId = freshUserId();
-    const message = await playlist('calm evening', 5, userId);
-    const press = stack.fake.dispatchInteraction(
-      stack.fake.buttonPress({ customId: buttonId(message, 'Refine…'), messageId: message.id, userId }),
-    );
-    const modal = await stack.fake.waitFor(() => stack.fake.modal(press.id));
-    const submit = stack.fake.dispatchInteraction(
-      stack.fake.modalSubmit({ modal, values: { [modal.textInputs[0]?.custom_id ?? '']: 'only opera' } }),
-    );
+    const { message, submit } = await refineFreshPlaylist('only opera');
     const notice = await stack.fake.waitFor(
       () => stack.fake.followUps.find((f) => f.token === submit.token),
       30_000,
@@ -188,15 +194,7 @@ describe('Refine…', () => {
   });
 
   it('a follow-up with nothing to apply ("thanks!") is answered privately, and no job runs', async () => {
-    const userId = freshUserId();
-    const message = await playlist('calm evening', 5, userId);
-    const press = stack.fake.dispatchInteraction(
-      stack.fake.buttonPress({ customId: buttonId(message, 'Refine…'), messageId: message.id, userId }),
-    );
-    const modal = await stack.fake.waitFor(() => stack.fake.modal(press.id));
-    const submit = stack.fake.dispatchInteraction(
-      stack.fake.modalSubmit({ modal, values: { [modal.textInputs[0]?.custom_id ?? '']: 'thanks!' } }),
-    );
+    const { message, submit } = await refineFreshPlaylist('thanks!');
     const answer = await stack.fake.waitFor(() =>
       stack.fake.callbacks.find((c) => c.interactionId === submit.id),
     );
