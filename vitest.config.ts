@@ -41,6 +41,7 @@ export const E2E = [
   'cli',
   'discord-cli',
   'discord-controls',
+  'discord-daily',
   'discord-e2e',
   'fatal-exits',
   'faults',
@@ -51,6 +52,7 @@ export const E2E = [
   'replica',
   'slack-cli',
   'slack-controls',
+  'slack-daily',
   'slack-worker-process',
   'worker-process',
 ].map((name) => `test/${name}.test.ts`);

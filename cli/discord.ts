@@ -27,6 +27,7 @@ export async function runDiscordBot(config: Config, log: Logger): Promise<void> 
   const deps: DiscordBotDeps = {
     ...producer.admission,
     admin: { reindex: producer.reindex, operators: config.operators },
+    daily: producer.daily,
     log,
   };
   // One REST client for every interaction token, outside the bot token's 50/s global limit (client.ts).

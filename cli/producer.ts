@@ -6,6 +6,7 @@
  */
 import type { Config } from '../core/config.ts';
 import type { MoodAdmissionDeps } from '../workers/admission.ts';
+import { createDailySchedules, type DailySchedules } from '../workers/daily.ts';
 import { createFeedbackStore } from '../workers/feedback.ts';
 import { createDeliveryGuard, createRequestLimits } from '../workers/limits.ts';
 import { createMetrics, type Metrics } from '../workers/metrics.ts';
@@ -23,6 +24,8 @@ export interface Producer {
   /** What the admission needs: the queue, limits, delivery claims and playlist contexts. */
   readonly admission: MoodAdmissionDeps;
   readonly reindex: ReindexQueue;
+  /** The channels' moods of the day (`/mood-daily`). */
+  readonly daily: DailySchedules;
   readonly metrics: Metrics;
   readonly checks: Record<string, HealthCheck>;
   /** Closes the queues, then Redis; run after the bot's own steps. */
@@ -37,6 +40,7 @@ export function createProducer(config: Config, log: Logger): Producer {
   const keys = redisKeys(config.queue.prefix);
   const queue = createMoodQueue(redis, { attempts: config.queue.attempts, prefix: config.queue.prefix });
   const reindex = createReindexQueue(redis, { prefix: config.queue.prefix, models: config.models });
+  const daily = createDailySchedules(redis, keys);
   const metrics = createMetrics();
   metrics.trackQueueDepth('mood', () => queue.depth());
   return {
@@ -53,16 +57,19 @@ export function createProducer(config: Config, log: Logger): Producer {
       onVote: (platform, vote) => metrics.vote(platform, vote),
     },
     reindex,
+    daily,
     metrics,
     checks: { redis: () => redis.ping() },
     shutdownSteps: [
       ['queue', () => queue.close()],
       ['reindex queue', () => reindex.close()],
+      ['daily schedules', () => daily.close()],
       ['redis', () => redis.quit()],
     ],
     async abandon() {
       await queue.close().catch(() => {});
       await reindex.close().catch(() => {});
+      await daily.close().catch(() => {});
       redis.disconnect();
     },
   };

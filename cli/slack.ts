@@ -30,6 +30,7 @@ export async function runSlackBot(config: Config, log: Logger): Promise<App> {
       {
         ...producer.admission,
         admin: { reindex: producer.reindex, operators: config.operators, signal: watching.signal },
+        daily: producer.daily,
         log,
       },
     );

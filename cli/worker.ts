@@ -2,6 +2,8 @@
 
 import type { Config } from '../core/config.ts';
 import { activeModel } from '../db/embedding-models.ts';
+import { createDailySchedules } from '../workers/daily.ts';
+import { createDailyWorker } from '../workers/daily-worker.ts';
 import { createFeedbackStore } from '../workers/feedback.ts';
 import { QUEUES } from '../workers/jobs.ts';
 import { createMetrics } from '../workers/metrics.ts';
@@ -15,7 +17,7 @@ import { openApp } from './app.ts';
 import { ensureCatalogReady } from './catalog-setup.ts';
 import { startHealthServer } from './health-server.ts';
 import type { Logger } from './logger.ts';
-import { platformResponders } from './responders.ts';
+import { channelPosters, platformResponders } from './responders.ts';
 import { onShutdown } from './shutdown.ts';
 
 export async function runWorker(config: Config, log: Logger): Promise<void> {
@@ -57,7 +59,18 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
     buildMemoryBytes: config.indexBuildMemoryBytes,
     operators: config.operators,
   });
-  await Promise.all([worker.waitUntilReady(), reindexWorker.waitUntilReady()]);
+  const schedules = createDailySchedules(redis, keys);
+  const dailyWorker = createDailyWorker({
+    connection: redis,
+    recommender: app.recommender,
+    posters: channelPosters(config, log),
+    contexts: createPlaylistContexts(redis, keys),
+    schedules,
+    log,
+    prefix: config.queue.prefix,
+    metrics,
+  });
+  await Promise.all([worker.waitUntilReady(), reindexWorker.waitUntilReady(), dailyWorker.waitUntilReady()]);
   const depthQueue = createMoodQueue(redis, { attempts: config.queue.attempts, prefix: config.queue.prefix });
   metrics.trackQueueDepth(QUEUES.mood, () => depthQueue.depth());
   log.info({ concurrency: config.queue.concurrency }, 'worker ready');
@@ -67,6 +80,8 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
     ['worker', () => worker.close()],
     // A re-index stops at its next page boundary when closed; its job resumes on the next worker.
     ['reindex worker', () => reindexWorker.close()],
+    ['daily worker', () => dailyWorker.close()],
+    ['daily schedules', () => schedules.close()],
     ['health', () => health.close()],
     ['depth queue', () => depthQueue.close()],
     ['database', () => app.close()],

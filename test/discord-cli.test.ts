@@ -30,13 +30,13 @@ beforeAll(async () => {
 afterAll(async () => fake?.close());
 
 describe('sonic-mood discord:register', () => {
-  it('registers /mood in one guild, with its options and limits', async () => {
+  it('registers /mood, /mood-admin and /mood-daily in one guild, with their options and limits', async () => {
     const result = await sonicMood(['discord:register', '--guild', '410000000000000001'], {
       DISCORD_TOKEN: TOKEN,
       DISCORD_APPLICATION_ID: APP,
       DISCORD_API_URL: fake.restUrl,
     });
-    expect(result.stdout).toContain('registered 2 command(s) in guild 410000000000000001');
+    expect(result.stdout).toContain('registered 3 command(s) in guild 410000000000000001');
     const put = fake.commandPuts.at(-1);
     expect(put?.guildId).toBe('410000000000000001');
     const sent = put?.body as { name: string; options?: Record<string, unknown>[] }[] | undefined;
@@ -46,6 +46,14 @@ describe('sonic-mood discord:register', () => {
     expect(mood?.options?.[1]).toMatchObject({ min_value: 5, max_value: 25 });
     const admin = sent?.find((c) => c.name === 'mood-admin');
     expect(admin?.options?.map((o) => o.name)).toEqual(['reindex', 'status', 'cancel']);
+    // Shown to members with Manage Channels (1 << 4) by default, in servers only.
+    const daily = sent?.find((c) => c.name === 'mood-daily') as Record<string, unknown> | undefined;
+    expect((daily?.options as { name: string }[] | undefined)?.map((o) => o.name)).toEqual([
+      'set',
+      'show',
+      'stop',
+    ]);
+    expect(daily).toMatchObject({ default_member_permissions: '16', contexts: [0] });
   });
 
   it('registers globally without --guild', async () => {

@@ -125,18 +125,22 @@ describe('sonic-mood slack', () => {
 });
 
 describe('the shipped Slack app manifest', () => {
-  it('declares the bot scopes, both slash commands, interactivity and Socket Mode', async () => {
+  it('declares the bot scopes, the slash commands, interactivity and Socket Mode', async () => {
     const manifest = await readFile('bots/slack/manifest.yml', 'utf8');
     const live = manifest
       .split('\n')
       .filter((line) => !line.trimStart().startsWith('#'))
       .join('\n');
     const scopes = /bot:\n((?:\s+- [\w:.]+\n?)+)/.exec(live)?.[1]?.match(/[\w:.]+/g);
-    expect(scopes).toEqual(['commands', 'chat:write', 'chat:write.public']);
-    expect(live.match(/- command: (\S+)/g)).toEqual(['- command: /mood', '- command: /mood-admin']);
+    expect(scopes).toEqual(['commands', 'chat:write', 'chat:write.public', 'users:read']);
+    expect(live.match(/- command: (\S+)/g)).toEqual([
+      '- command: /mood',
+      '- command: /mood-daily',
+      '- command: /mood-admin',
+    ]);
     expect(live).toMatch(/interactivity:\n\s+is_enabled: true/);
     expect(live).toMatch(/socket_mode_enabled: true/);
     // HTTP mode's URLs are documented, commented out, and all point at the app's one events path.
-    expect(manifest.match(/# (?:url|request_url): https:\/\/\S+\/slack\/events/g)).toHaveLength(3);
+    expect(manifest.match(/# (?:url|request_url): https:\/\/\S+\/slack\/events/g)).toHaveLength(4);
   });
 });

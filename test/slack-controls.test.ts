@@ -31,6 +31,7 @@ import { createPlaylistContexts } from '../workers/playlist-context.ts';
 import { redisKeys } from '../workers/redis-keys.ts';
 import { type FakeSlack, type MessageRef, type StoredMessage, startFakeSlack } from './fakes/slack-server.ts';
 import { createPGliteDatabase, type TestDatabase } from './support/databases.ts';
+import { eventually } from './support/eventually.ts';
 import { localEmbedder } from './support/models.ts';
 import { dropPrefix, REDIS_URL, testPrefix } from './support/redis.ts';
 
@@ -140,16 +141,6 @@ afterAll(async () => {
   if (prefix) await dropPrefix(prefix);
 });
 
-async function until<T>(find: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /**
  * A public playlist in the channel: the command's response_url is spent, so the worker posts it with the bot
  * token (chat.postMessage) and the fake holds it as a message the controls can be clicked on.
@@ -172,7 +163,7 @@ async function playlist(text: string, size = 5): Promise<MessageRef> {
     response_url: responseUrl,
     trigger_id: slack.triggerId('U0DAVE'),
   });
-  const message = await until(() => slack.messagesIn(CHANNEL)[before]);
+  const message = await eventually(() => slack.messagesIn(CHANNEL)[before]);
   return { channel: message.channel, ts: message.ts };
 }
 
@@ -180,7 +171,7 @@ async function playlist(text: string, size = 5): Promise<MessageRef> {
 async function openRefine(click: ReturnType<FakeSlack['blockAction']>) {
   const opened = slack.views.length;
   await slack.sendEnvelope('interactive', click);
-  return until(() => slack.views[opened]);
+  return eventually(() => slack.views[opened]);
 }
 
 type Element = { type: string; action_id?: string; options?: { value: string }[] };
@@ -216,7 +207,7 @@ describe('Refine… on Slack', () => {
     );
     // An empty ack closes the modal.
     expect(ack.payload ?? {}).toEqual({});
-    const refined = await until(() => (latest(ref).edits > edits ? latest(ref) : undefined));
+    const refined = await eventually(() => (latest(ref).edits > edits ? latest(ref) : undefined));
     expect(contextLine(refined)).toMatch(/for “energetic party” · no rap · 1990–1999/);
     const ids = songIds(refined);
     expect(ids.length).toBeGreaterThan(0);
@@ -258,7 +249,7 @@ describe('Refine… on Slack', () => {
     const opened = slack.views.length;
     const click = slack.blockAction(ref, ACTION_IDS.refine, { user: 'U0ERIN' });
     await slack.sendEnvelope('interactive', click);
-    const answer = await until(() => slack.postsTo(click.response_url)[0]);
+    const answer = await eventually(() => slack.postsTo(click.response_url)[0]);
     expect(answer.body).toMatchObject({
       response_type: 'ephemeral',
       replace_original: false,
@@ -276,7 +267,7 @@ describe('Refine… on Slack', () => {
       'interactive',
       slack.viewSubmission(view.id, { [REFINE_VIEW.blockId]: { [REFINE_VIEW.actionId]: 'without Nirvana' } }),
     );
-    await until(() => slack.messageUpdates.find((u) => u.ts === ref.ts && u.via === 'chat.update'));
+    await eventually(() => slack.messageUpdates.find((u) => u.ts === ref.ts && u.via === 'chat.update'));
     expect(contextLine(latest(ref))).toMatch(/· no Nirvana/);
   });
 });
@@ -291,7 +282,7 @@ describe('Swap a song… on Slack', () => {
       'interactive',
       slack.blockAction(ref, ACTION_IDS.swap, { value: swapValues(before)[1] ?? '', user: 'U0DAVE' }),
     );
-    const after = await until(() => (latest(ref).edits > edits ? latest(ref) : undefined));
+    const after = await eventually(() => (latest(ref).edits > edits ? latest(ref) : undefined));
     const now = songIds(after);
     expect(now).toHaveLength(5);
     expect(now.filter((_, i) => i !== 1)).toEqual(ids.filter((_, i) => i !== 1));
@@ -305,7 +296,7 @@ describe('👍 / 👎 on Slack', () => {
     const vote = async () => {
       const click = slack.blockAction(ref, ACTION_IDS.up, { user: 'U0ERIN' });
       await slack.sendEnvelope('interactive', click);
-      return until(() => slack.postsTo(click.response_url)[0]);
+      return eventually(() => slack.postsTo(click.response_url)[0]);
     };
     const first = await vote();
     expect(first.body).toMatchObject({

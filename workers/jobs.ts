@@ -12,7 +12,7 @@ import { ReindexProgress } from '../db/reindex.ts';
 
 export type { Platform };
 
-export const QUEUES = { mood: 'mood', reindex: 'reindex' } as const;
+export const QUEUES = { mood: 'mood', reindex: 'reindex', daily: 'daily' } as const;
 
 const snowflake = z.string().regex(/^\d{15,22}$/);
 const songId = z.string().regex(/^\d{1,19}$/);

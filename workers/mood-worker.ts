@@ -22,7 +22,7 @@ import type { Metrics } from './metrics.ts';
 import type { PlaylistContexts } from './playlist-context.ts';
 import { shownPlaylist } from './playlist-context.ts';
 import { redisKeys } from './redis-keys.ts';
-import { createReplyRecords, type DeliveredResult } from './reply-records.ts';
+import { createReplyRecords, type DeliveredResult, recordedPost } from './reply-records.ts';
 import { ReplyRefused, type Responder, type Responders } from './responder.ts';
 
 export interface MoodWorkerOptions {
@@ -161,14 +161,10 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
       requesterId: data.userId,
       shown: shownPlaylist(playlist),
     });
-    await replies.posting(jobId);
     try {
-      await responder.deliver(data.target, { playlist, playlistId });
+      await recordedPost(replies, jobId, () => responder.deliver(data.target, { playlist, playlistId }));
     } catch (error) {
-      // Anything but a refusal leaves the record at `posting`: the post may have landed.
-      if (!(error instanceof ReplyRefused)) throw error;
-      await replies.forget(jobId);
-      if (!error.permanent) throw error;
+      if (!(error instanceof ReplyRefused && error.permanent)) throw error;
       jobLog.warn({ reason: error.message }, 'playlist could not be delivered');
       return { status: 'undelivered', reason: error.message };
     }

@@ -24,6 +24,9 @@ export interface RedisKeys {
   /** Each member's 👍/👎 per song in a group, and the group's net votes per song (feedback.ts). */
   feedbackVotes(group: string): string;
   feedbackNet(group: string): string;
+  /** A channel's mood of the day: the songs it posted lately, and why it stopped (daily.ts). */
+  dailyRecent(platform: Platform, channelId: string): string;
+  dailyStopped(platform: Platform, channelId: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -37,5 +40,7 @@ export function redisKeys(prefix: string): RedisKeys {
     // The group in braces: a cluster keeps one group's keys in one slot, so one script can touch both.
     feedbackVotes: (group) => `${prefix}:feedback:{${group}}:votes`,
     feedbackNet: (group) => `${prefix}:feedback:{${group}}:net`,
+    dailyRecent: (platform, channelId) => `${prefix}:daily:${platform}:${channelId}:recent`,
+    dailyStopped: (platform, channelId) => `${prefix}:daily:${platform}:${channelId}:stopped`,
   };
 }

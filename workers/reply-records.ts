@@ -7,6 +7,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { RedisKeys } from './redis-keys.ts';
+import { ReplyRefused } from './responder.ts';
 
 const Delivered = z.object({
   status: z.literal('delivered'),
@@ -54,4 +55,23 @@ export function createReplyRecords(redis: Redis, keys: RedisKeys): ReplyRecords 
     posted: (jobId, result) => write(jobId, { state: 'posted', result }),
     forget: (jobId) => redis.del(keys.reply(jobId)).then(() => undefined),
   };
+}
+
+/**
+ * A post between its two records: `posting` before it; a refusal (the platform answered, nothing landed)
+ * clears the record and is rethrown; any other failure leaves `posting`, since the post may have landed.
+ * The caller writes `posted` with its result.
+ */
+export async function recordedPost(
+  replies: ReplyRecords,
+  jobId: string,
+  post: () => Promise<void>,
+): Promise<void> {
+  await replies.posting(jobId);
+  try {
+    await post();
+  } catch (error) {
+    if (error instanceof ReplyRefused) await replies.forget(jobId);
+    throw error;
+  }
 }

@@ -45,3 +45,26 @@ export class ReplyRefused extends Error {
     this.name = 'ReplyRefused';
   }
 }
+
+/**
+ * Posts a playlist as a new message in a channel with the bot's own credentials (the mood of the day has no
+ * interaction to answer). Rejects as `Responder.deliver` does; with {@link ChannelLost} when the bot can no
+ * longer post there at all.
+ */
+export interface ChannelPoster {
+  post(channelId: string, delivery: Delivery): Promise<void>;
+}
+
+export type ChannelPosters = { readonly [P in Platform]?: ChannelPoster };
+
+/** The channel is gone for the bot (deleted, archived, access removed): no retry, no later day, can post. */
+export class ChannelLost extends ReplyRefused {
+  constructor(
+    /** What to tell people, e.g. "I lost access to this channel". */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, true, options);
+    this.name = 'ChannelLost';
+  }
+}

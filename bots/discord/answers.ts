@@ -14,6 +14,7 @@ export const MESSAGES = {
   groupCap: (s: number) => ADMISSION_MESSAGES.groupCap(s, 'server'),
   unknownButton: 'This button is no longer supported. Run /mood for a fresh playlist!',
   unknownCommand: 'Sonic Mood no longer has that command. Try /mood!',
+  unavailableDaily: 'The mood of the day is not available in this deployment.',
 } as const;
 
 const NO_MENTIONS = { parse: [] as [] };

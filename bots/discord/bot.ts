@@ -14,11 +14,13 @@ import type { Logger } from 'pino';
 import { moodProblem, parseMood } from '../../core/mood-text.ts';
 import { createAdminAdmission } from '../../workers/admin-admission.ts';
 import { createMoodAdmission, MOOD_SIZE, type MoodAdmissionDeps } from '../../workers/admission.ts';
+import type { DailySchedules } from '../../workers/daily.ts';
 import type { ReindexQueue } from '../../workers/reindex-queue.ts';
 import { onAdmin } from './admin.ts';
 import { type InitialResponse, MESSAGES, privateNote, replyOf } from './answers.ts';
 import { createInteractionRest } from './client.ts';
 import { parseButtonId } from './commands.ts';
+import { createDailyCommand } from './daily.ts';
 import { type DiscordInteraction, optionValue, readInteraction } from './interaction.ts';
 import { createPlaylistControls } from './playlist-controls.ts';
 import { privateFollowUp, replyPrivately } from './private-reply.ts';
@@ -33,6 +35,8 @@ export interface DiscordBotDeps extends MoodAdmissionDeps {
     /** How often the status message is refreshed. */
     readonly refreshMs?: number;
   };
+  /** `/mood-daily`: absent, the command says it is not available here. */
+  readonly daily?: DailySchedules;
 }
 
 /** Handles one interaction payload; `respond` is how its initial response reaches Discord. */
@@ -61,6 +65,7 @@ export function createInteractionHandler(deps: DiscordBotDeps, rest: REST): Inte
   const { log } = deps;
   const moods = createMoodAdmission(deps, log);
   const controls = createPlaylistControls(moods, rest);
+  const daily = deps.daily && createDailyCommand(deps.daily, log);
   const admin = deps.admin && {
     admission: createAdminAdmission(
       {
@@ -140,6 +145,10 @@ export function createInteractionHandler(deps: DiscordBotDeps, rest: REST): Inte
         size: Math.min(MOOD_SIZE.max, Math.max(MOOD_SIZE.min, size)),
         ephemeral: optionValue(what.options, 'private', 'boolean') ?? false,
       });
+    }
+    if (what.kind === 'command' && what.name === 'mood-daily') {
+      if (!daily) return respond(privateNote(MESSAGES.unavailableDaily));
+      return daily(interaction, what.options, respond);
     }
     if (what.kind === 'command' && what.name === 'mood-admin') {
       if (!admin) return respond(privateNote(MESSAGES.admin));

@@ -42,3 +42,8 @@ export function createInteractionRest(apiUrl: string): REST {
     },
   });
 }
+
+/** REST with the bot token, for what no interaction authorises (a channel's mood of the day). */
+export function createBotRest(apiUrl: string, token: string): REST {
+  return new REST({ api: apiUrl, version: '10' }).setToken(token);
+}

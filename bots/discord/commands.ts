@@ -1,5 +1,5 @@
 /** The slash commands Sonic Mood registers on Discord. */
-import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { MAX_MOOD_LENGTH } from '../../core/mood-text.ts';
 import { MOOD_SIZE } from '../../workers/admission.ts';
 import type { PlaylistControl } from '../../workers/playlist-context.ts';
@@ -47,7 +47,47 @@ export const adminCommand = new SlashCommandBuilder()
   .addSubcommand((c) => c.setName('status').setDescription('Show the re-index status'))
   .addSubcommand((c) => c.setName('cancel').setDescription('Cancel the running re-index (operators only)'));
 
-export const COMMANDS = [moodCommand.toJSON(), adminCommand.toJSON()];
+/**
+ * A channel's mood of the day. Shown to members with Manage Channels by default; set and stop are checked
+ * again against the permissions Discord signs into each interaction (workers/daily-admission.ts).
+ */
+export const dailyCommand = new SlashCommandBuilder()
+  .setName('mood-daily')
+  .setDescription('A fresh playlist in this channel every day')
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageChannels)
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((c) =>
+    c
+      .setName('set')
+      .setDescription('Post a playlist for a mood here every day')
+      .addStringOption((o) =>
+        o
+          .setName('mood')
+          .setDescription('e.g. "first coffee, slow start"')
+          .setRequired(true)
+          .setMaxLength(MAX_MOOD_LENGTH),
+      )
+      .addStringOption((o) =>
+        o.setName('time').setDescription('24-hour HH:MM, e.g. 08:30').setRequired(true).setMaxLength(8),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('timezone')
+          .setDescription('IANA time zone, e.g. Europe/Paris (default UTC)')
+          .setMaxLength(64),
+      )
+      .addIntegerOption((o) =>
+        o
+          .setName('size')
+          .setDescription('How many songs')
+          .setMinValue(MOOD_SIZE.min)
+          .setMaxValue(MOOD_SIZE.max),
+      ),
+  )
+  .addSubcommand((c) => c.setName('show').setDescription("Show this channel's mood of the day"))
+  .addSubcommand((c) => c.setName('stop').setDescription("Stop this channel's mood of the day"));
+
+export const COMMANDS = [moodCommand.toJSON(), adminCommand.toJSON(), dailyCommand.toJSON()];
 
 /**
  * Component custom ids: `sm:<control>:<playlist context id>` (Discord allows 100 characters). Buttons:

@@ -28,7 +28,17 @@ const Payload = z.object({
   token: z.string().min(20).max(500),
   guild_id: Snowflake.optional(),
   // A guild interaction names its user in `member`, a DM one in `user`.
-  member: z.object({ user: z.object({ id: Snowflake }) }).optional(),
+  member: z
+    .object({
+      user: z.object({ id: Snowflake }),
+      permissions: z
+        .string()
+        .regex(/^\d{1,30}$/)
+        .optional(),
+    })
+    .optional(),
+  channel_id: Snowflake.optional(),
+  channel: z.object({ id: Snowflake }).optional(),
   user: z.object({ id: Snowflake }).optional(),
   data: z
     .object({
@@ -71,6 +81,9 @@ export interface DiscordInteraction {
   /** Absent only on a PING. */
   readonly userId: string | undefined;
   readonly guildId: string | null;
+  readonly channelId: string | null;
+  /** The member's permissions in the channel, overwrites included, as Discord signs them; null in a DM. */
+  readonly memberPermissions: bigint | null;
   /** When Discord created it (epoch ms, from the snowflake): its 15-minute token counts from here. */
   readonly createdAt: number;
   readonly what: InteractionKind;
@@ -87,6 +100,8 @@ export function readInteraction(raw: unknown): DiscordInteraction | undefined {
     token: p.token,
     userId: p.member?.user.id ?? p.user?.id,
     guildId: p.guild_id ?? null,
+    channelId: p.channel?.id ?? p.channel_id ?? null,
+    memberPermissions: p.member?.permissions === undefined ? null : BigInt(p.member.permissions),
     createdAt: Number((BigInt(p.id) >> 22n) + DISCORD_EPOCH),
     what: kindOf(p),
   };

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { MoodAdmissionDeps } from '../../workers/admission.ts';
+import type { DailySchedules } from '../../workers/daily.ts';
 import type { SlackAdminDeps } from './admin.ts';
 import { attachSlackBot } from './listeners.ts';
 import { slackLogger } from './log.ts';
@@ -17,6 +18,8 @@ export interface SlackBotDeps extends MoodAdmissionDeps {
   readonly log: Logger;
   /** `/mood-admin`: absent, the command answers that administration is not available here. */
   readonly admin?: SlackAdminDeps;
+  /** `/mood-daily`: absent, the command says it is not available here. */
+  readonly daily?: DailySchedules;
 }
 
 /** A GET route the HTTP receiver serves beside Slack's events path (e.g. `/healthz`, `/metrics`). */

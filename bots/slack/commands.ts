@@ -6,6 +6,7 @@
 import { moodProblem, parseMood } from '../../core/mood-text.ts';
 import type { AdminCommand } from '../../workers/admin-admission.ts';
 import { MOOD_SIZE } from '../../workers/admission.ts';
+import type { DailyCommand } from '../../workers/daily-admission.ts';
 import type { PlaylistControl } from '../../workers/playlist-context.ts';
 
 export type MoodCommand =
@@ -161,4 +162,31 @@ export function parseAdminCommand(text: string): SlackAdminCommand {
     };
   }
   return { kind: 'reindex', model, dimensions, full };
+}
+
+export const DAILY_HELP = [
+  '*Mood of the day* — a fresh playlist in this channel every day (workspace admins set and stop it):',
+  '`/mood-daily set 08:30 Europe/Paris first coffee, slow start` — time (24-hour), optional time zone (default UTC), then the mood; `size:N` at the end for 5–25 songs',
+  '`/mood-daily show` — what is set here · `/mood-daily stop` — no more daily playlists',
+].join('\n');
+
+/** `/mood-daily set <HH:MM> [<time zone>] <mood…> [size:N] | show | stop`, or help. */
+export function parseDailyCommand(text: string): DailyCommand | { readonly kind: 'help' } {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const sub = words.shift()?.toLowerCase();
+  if (sub === 'show' || sub === 'stop') return words.length === 0 ? { kind: sub } : { kind: 'help' };
+  if (sub !== 'set') return { kind: 'help' };
+  const time = words.shift();
+  // A zone is a word with a slash ("Europe/Paris") or UTC/GMT; anything else starts the mood.
+  const timezone = words[0] && /^([A-Za-z_]+\/[\w/+-]+|UTC|GMT)$/i.test(words[0]) ? words.shift() : undefined;
+  const sizeOption = words.length > 0 ? /^size[:=](\d{1,3})$/i.exec(words.at(-1) ?? '') : null;
+  if (sizeOption) words.pop();
+  if (!time || words.length === 0) return { kind: 'help' };
+  return {
+    kind: 'set',
+    mood: words.join(' '),
+    time,
+    ...(timezone ? { timezone } : {}),
+    ...(sizeOption ? { size: Number(sizeOption[1]) } : {}),
+  };
 }

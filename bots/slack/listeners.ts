@@ -12,6 +12,7 @@ import { createMoodAdmission, limitMessage, type MoodAdmission } from '../../wor
 import { createSlackAdmin } from './admin.ts';
 import type { SlackBotDeps } from './app.ts';
 import { ACTION_ID_PATTERN, HELP, parseMoodCommand, REFINE_VIEW } from './commands.ts';
+import { createDailyListener } from './daily.ts';
 import {
   type Delivery,
   ephemeral,
@@ -64,6 +65,11 @@ export function attachSlackBot(app: App, deps: SlackBotDeps): void {
     onButton(args, moods, deps.log),
   );
   app.view(REFINE_VIEW.callbackId, (args) => onRefine(args, moods, deps.log));
+  const daily = deps.daily && createDailyListener(deps.daily, deps.log);
+  app.command('/mood-daily', async (args) => {
+    if (!daily) return args.ack(ephemeral('The mood of the day is not available in this deployment.'));
+    await daily(args);
+  });
   app.error(async (error) => {
     deps.log.error({ code: error.code, err: error }, 'slack listener failed');
   });

@@ -9,7 +9,8 @@ import type { Worker } from 'bullmq';
 import { type APIEmbed, ApplicationCommandOptionType, type Client } from 'discord.js';
 import pino from 'pino';
 import { attachDiscordBot, createInteractionHandler, type DiscordBotDeps } from '../../bots/discord/bot.ts';
-import { createDiscordClient, createInteractionRest } from '../../bots/discord/client.ts';
+import { createDiscordChannelPoster } from '../../bots/discord/channel-poster.ts';
+import { createBotRest, createDiscordClient, createInteractionRest } from '../../bots/discord/client.ts';
 import { createInteractionsEndpoint } from '../../bots/discord/http-endpoint.ts';
 import { type App, openApp } from '../../cli/app.ts';
 import { DEMO_CATALOG } from '../../cli/catalog-setup.ts';
@@ -18,6 +19,8 @@ import { type Config, loadConfig } from '../../core/config.ts';
 import { activate } from '../../db/embedding-models.ts';
 import { backfillEmbeddings } from '../../db/embeddings.ts';
 import { ingestCatalog } from '../../db/ingest/catalog.ts';
+import { createDailySchedules } from '../../workers/daily.ts';
+import { createDailyWorker } from '../../workers/daily-worker.ts';
 import { createFeedbackStore } from '../../workers/feedback.ts';
 import { createDeliveryGuard, createRequestLimits } from '../../workers/limits.ts';
 import { createMoodQueue, type MoodQueue } from '../../workers/mood-queue.ts';
@@ -113,6 +116,7 @@ export async function startDiscordStack(options: DiscordStackOptions = {}): Prom
     contexts: createPlaylistContexts(producer, redisKeys(prefix)),
     deliveries: createDeliveryGuard(producer, redisKeys(prefix)),
     feedback: createFeedbackStore(producer, redisKeys(prefix)),
+    daily: createDailySchedules(producer, redisKeys(prefix)),
     admin: { reindex, operators: new Set(options.operators ?? []), refreshMs: 200 },
     log,
   };
@@ -138,6 +142,8 @@ export async function startDiscordStack(options: DiscordStackOptions = {}): Prom
   }
 
   let worker: Worker | undefined;
+  let dailyWorker: Worker | undefined;
+  const workerSchedules = createDailySchedules(consumer, redisKeys(prefix));
   const stack: DiscordStack = {
     fake,
     client,
@@ -160,12 +166,23 @@ export async function startDiscordStack(options: DiscordStackOptions = {}): Prom
         log,
         prefix,
       });
-      await worker.waitUntilReady();
+      // The mood of the day posts with the bot token, as the worker process does.
+      dailyWorker = createDailyWorker({
+        connection: consumer,
+        recommender: app.recommender,
+        posters: { discord: createDiscordChannelPoster(createBotRest(fake.restUrl, BOT_TOKEN)) },
+        contexts: createPlaylistContexts(consumer, redisKeys(prefix)),
+        schedules: workerSchedules,
+        log,
+        prefix,
+      });
+      await Promise.all([worker.waitUntilReady(), dailyWorker.waitUntilReady()]);
       return worker;
     },
     async stopWorker() {
-      await worker?.close();
+      await Promise.all([worker?.close(), dailyWorker?.close()]);
       worker = undefined;
+      dailyWorker = undefined;
     },
     async close() {
       await stack.stopWorker();
@@ -178,6 +195,7 @@ export async function startDiscordStack(options: DiscordStackOptions = {}): Prom
       }
       await queue.close();
       await reindex.close();
+      await Promise.all([deps.daily?.close(), workerSchedules.close()]);
       producer.disconnect();
       consumer.disconnect();
       await app.close();
