@@ -11,6 +11,7 @@
  * loaded database and the ground truth stay), and an interrupted embedding resumes where it stopped.
  * `--redo queries,swap` re-runs timed phases, e.g. on a quiet machine.
  */
+import { measureLexical } from './catalog/lexical.ts';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -36,7 +37,7 @@ const ROOT = join(BENCH_DIR, '..');
 const DATABASE = 'sonic_mood';
 /** Bump when a phase's output changes meaning, so `--reuse` refuses an old state. */
 const STATE_VERSION = 1;
-const PHASES = ['generate', 'ingest', 'embed', 'original', 'truth', 'queries', 'swap', 'bq'] as const;
+const PHASES = ['generate', 'ingest', 'embed', 'original', 'truth', 'queries', 'swap', 'lexical', 'bq'] as const;
 type Phase = (typeof PHASES)[number];
 
 function count(value: string): number {
@@ -433,7 +434,14 @@ async function main(): Promise<void> {
         await writeResults();
       }
 
-      // 8. The binary-quantized alternative, built beside the serving index on the same data.
+      // 8. Hybrid retrieval's lexical half, beside the vector search, on the same catalog.
+      if (due('lexical')) {
+        state.phases.lexical = await measureLexical({ db, truth, timed: opts.timed });
+        await saveState(state);
+        await writeResults();
+      }
+
+      // 9. The binary-quantized alternative, built beside the serving index on the same data.
       if (due('bq')) {
         await cluster.resetPeak();
         state.phases.bq = {

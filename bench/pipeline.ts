@@ -713,7 +713,7 @@ ${line(['workers × concurrency', 'concurrent requests', 'job p50', 'job p95', '
 ${line(['---', '---:', '---:', '---:', '---:'])}
 ${ratios.join('\n')}
 
-- **ours**: embed(mood) ∥ (HyDE → embed) → blend → search (pool of 200) → re-rank → Spotify links (4 at a time, shared cache in PostgreSQL) ∥ title.
+- **ours**: title(mood) ∥ [embed(mood) ∥ (HyDE → embed) → blend → vector ∥ lexical search (pool of 200) → fusion → re-rank → Spotify links (SPOTIFY_CONCURRENCY at a time, 10 by default; shared cache in PostgreSQL)].
 - **original order**: HyDE → embed query → embed HyDE → search ×2 (limit 5, 3; popularity sort) → links one at a time with ${ORIGINAL_SPOTIFY_PAUSE_MS} ms pauses (in-process cache) → title. It runs here on the same async worker with the same concurrency; the original's synchronous clients inside async handlers blocked its event loop, so one of its processes served one request at a time — its real throughput was lower than this row.
 `;
 }

@@ -3,7 +3,11 @@ import { Command } from 'commander';
 import { loadConfig, logLevelFor } from '../core/config.ts';
 import { MoodError, userMessage } from '../core/errors.ts';
 import { moodProblem, parseMood } from '../core/mood-text.ts';
+import { parseRefinement } from '../core/refinement.ts';
+import { swapWithNext } from '../core/swap.ts';
+import type { Playlist } from '../core/types.ts';
 import { openDatabase } from '../db/open.ts';
+import { refinementProblem } from '../workers/playlist-context.ts';
 import { errorSummary, openApp } from './app.ts';
 import { ensureCatalogReady } from './catalog-setup.ts';
 import { registerDiscordCommands, runDiscordBot } from './discord.ts';
@@ -11,7 +15,7 @@ import { addIngestCommands } from './ingest-commands.ts';
 import { createLogger } from './logger.ts';
 import { integer } from './options.ts';
 import { addReindexCommand } from './reindex-command.ts';
-import { renderPlaylist, renderPlaylistJson } from './render.ts';
+import { renderPlaylist, renderPlaylistJson, terminalSafe } from './render.ts';
 import { runSlackBot } from './slack.ts';
 import { runWorker } from './worker.ts';
 
@@ -28,28 +32,59 @@ program
   .option('--seed <n>', 'another take: a different draw for the same mood', integer(0, 2 ** 31 - 1))
   .option('--year-from <year>', 'only songs released in or after this year', integer(1000, 2999))
   .option('--year-to <year>', 'only songs released in or before this year', integer(1000, 2999))
+  .option(
+    '--refine <follow-up>',
+    'refine it in words, as the Refine… button does: "no rap, more 90s, calmer"',
+  )
+  .option('--swap <n>', 'then swap song n for the next best, as the Swap a song… menu does', integer(1, 50))
   .option('--json', 'print the playlist as JSON')
   .action(
     async (
       words: string[],
-      opts: { size: number; seed?: number; yearFrom?: number; yearTo?: number; json?: boolean },
+      opts: {
+        size: number;
+        seed?: number;
+        yearFrom?: number;
+        yearTo?: number;
+        refine?: string;
+        swap?: number;
+        json?: boolean;
+      },
     ) => {
       const parsed = parseMood(words.join(' '));
       if (!parsed.ok) {
         throw new MoodError(parsed.reason === 'empty' ? 'EmptyMood' : 'MoodTooLong', moodProblem(parsed));
       }
+      const problem = opts.refine === undefined ? undefined : refinementProblem(opts.refine);
+      if (problem) throw new MoodError('ConfigInvalid', `--refine: ${problem}`);
       const config = loadConfig();
       const log = createLogger(logLevelFor(config, 'command'));
       const app = await openApp(config, log);
+      const print = (playlist: Playlist) =>
+        console.log(opts.json ? renderPlaylistJson(playlist) : renderPlaylist(playlist));
       try {
         await ensureCatalogReady(app.db, app.providers.embedder, log);
-        const playlist = await app.recommender.recommend({
+        const request = {
           text: parsed.text,
           size: opts.size,
           seed: opts.seed,
           filters: { yearFrom: opts.yearFrom, yearTo: opts.yearTo },
-        });
-        console.log(opts.json ? renderPlaylistJson(playlist) : renderPlaylist(playlist));
+          ...(opts.refine === undefined ? {} : { refinement: parseRefinement(opts.refine) }),
+        };
+        const playlist = await app.recommender.recommend(request);
+        print(playlist);
+        if (opts.swap === undefined) return;
+        const out = playlist.tracks[opts.swap - 1];
+        if (!out)
+          throw new MoodError('ConfigInvalid', `--swap: the playlist has ${playlist.tracks.length} songs`);
+        const swapped = await swapWithNext(app.recommender, request, playlist, out.songId, []);
+        if (!swapped)
+          throw new MoodError('NoMatches', 'No other song fits this playlist’s mood and filters.');
+        if (!opts.json)
+          console.log(
+            `\n↻ song ${opts.swap} swapped: ${terminalSafe(out.name)} → ${terminalSafe(swapped.added.name)}\n`,
+          );
+        print(swapped.playlist);
       } finally {
         await app.close();
       }

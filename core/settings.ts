@@ -125,7 +125,8 @@ export const SETTINGS = {
     apiUrl: env('SPOTIFY_API_URL', z.url().default('https://api.spotify.com/v1')),
     accountsUrl: env('SPOTIFY_ACCOUNTS_URL', z.url().default('https://accounts.spotify.com')),
     market: env('SPOTIFY_MARKET', optionalText),
-    concurrency: env('SPOTIFY_CONCURRENCY', int(1, 32).default(4)),
+    /** Lookups at once per process: a default playlist's 10 links in one round (a 429 pauses them all). */
+    concurrency: env('SPOTIFY_CONCURRENCY', int(1, 32).default(10)),
     timeoutMs: env('SPOTIFY_TIMEOUT_MS', int(100, 60_000).default(5_000)),
     /** Set in days, kept in seconds: how long a found link is trusted. */
     hitTtlSeconds: env(

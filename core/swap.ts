@@ -4,7 +4,8 @@
  * already has is passed over while another will do, so a swap does not tip the artist mix.
  */
 import { normalizeArtist } from './normalize.ts';
-import type { Playlist, SongId, Track } from './types.ts';
+import type { Recommender } from './recommend.ts';
+import type { MoodRequest, Playlist, SongId, Track } from './types.ts';
 
 /** How many next-best songs a swap chooses from. */
 export const SWAP_CHOICES = 5;
@@ -26,4 +27,36 @@ export function swapTrack(
   if (!added) return undefined;
   const tracks = shown.tracks.map((t, i) => (i === at ? added : t));
   return { playlist: { ...shown, tracks }, added };
+}
+
+/**
+ * The shown playlist with `songId` swapped for the best of the core's next picks under the same request,
+ * none of `seen` (every song shown in this playlist's line); undefined when nothing else fits.
+ */
+export async function swapWithNext(
+  recommender: Recommender,
+  request: MoodRequest,
+  shown: Shown,
+  songId: SongId,
+  seen: readonly SongId[],
+): Promise<{ playlist: Playlist; added: Track } | undefined> {
+  const next = await recommender.recommend({
+    ...request,
+    size: SWAP_CHOICES,
+    excludeSongIds: [...new Set([...seen, ...shown.tracks.map((t) => t.songId)])],
+  });
+  const swapped = swapTrack(shown, songId, next.tracks);
+  return swapped && { playlist: { ...swapped.playlist, timings: next.timings }, added: swapped.added };
+}
+
+/**
+ * The songs a swap menu lists: each once (the first time it is listed), with its place in the playlist, at most a
+ * menu's 25. Both platforms refuse a menu with two equal values.
+ */
+export function uniqueSongs(tracks: readonly Track[]): { track: Track; index: number }[] {
+  const seen = new Set<string>();
+  return tracks
+    .map((track, index) => ({ track, index }))
+    .filter(({ track }) => !seen.has(track.songId) && Boolean(seen.add(track.songId)))
+    .slice(0, 25);
 }

@@ -65,6 +65,34 @@ describe('sonic-mood mood', () => {
     expect(b.tracks.map((t) => t.songId)).toEqual(a.tracks.map((t) => t.songId));
   }, 120_000);
 
+  it('--refine applies a follow-up as the Refine… button does, and --swap N replaces song N in place', async () => {
+    const { code, stdout } = await sonicMood([
+      'mood',
+      'party',
+      'anthems',
+      '--refine',
+      'no rap, more 90s',
+      '--swap',
+      '2',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const [refined, swapped] = stdout.split(/\n(?=\{)/).map((part) => JSON.parse(part) as Playlist);
+    if (!refined || !swapped) throw new Error('two playlists expected');
+    expect(refined.description).toMatch(/ · no rap · 1990–1999$/);
+    for (const t of refined.tracks) {
+      expect(t.year).toBeGreaterThanOrEqual(1990);
+      expect(t.year).toBeLessThanOrEqual(1999);
+    }
+    expect(swapped.tracks.map((t) => t.songId).filter((_, i) => i !== 1)).toEqual(
+      refined.tracks.map((t) => t.songId).filter((_, i) => i !== 1),
+    );
+    expect(refined.tracks.map((t) => t.songId)).not.toContain(swapped.tracks[1]?.songId);
+    const nothing = await sonicMood(['mood', 'party', '--refine', 'thanks!']);
+    expect(nothing.code).not.toBe(0);
+    expect(nothing.stderr).toMatch(/could not find anything to change/);
+  }, 120_000);
+
   it('answers bad input with a friendly message and a non-zero exit, never a stack trace', async () => {
     const empty = await sonicMood(['mood', '   ']);
     expect(empty.code).toBe(1);

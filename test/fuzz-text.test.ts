@@ -94,6 +94,64 @@ describe('any playlist on Discord', () => {
   });
 });
 
+describe('any playlist’s controls', () => {
+  it('on Discord: five buttons and a swap menu within every component limit', () => {
+    fc.assert(
+      fc.property(playlist, (p) => {
+        const rows = (discordMessage(p, 'ctx123').components ?? []) as unknown as {
+          components: {
+            custom_id: string;
+            label?: string;
+            options?: { label: string; description?: string; value: string }[];
+          }[];
+        }[];
+        expect(rows.length).toBeLessThanOrEqual(5);
+        const [buttons, menu] = rows;
+        expect(buttons?.components).toHaveLength(5);
+        for (const b of buttons?.components ?? [])
+          expect([...(b.label ?? '')].length).toBeLessThanOrEqual(80);
+        const options = menu?.components[0]?.options ?? [];
+        // Each song once: a menu with two equal values is refused.
+        expect(options).toHaveLength(new Set(p.tracks.map((t) => t.songId)).size);
+        for (const o of options) {
+          expect([...o.label].length).toBeGreaterThan(0);
+          expect([...o.label].length).toBeLessThanOrEqual(100);
+          expect([...(o.description ?? '')].length).toBeLessThanOrEqual(100);
+          expect(o.value.length).toBeLessThanOrEqual(100);
+        }
+        expect(new Set(options.map((o) => o.value)).size).toBe(options.length);
+      }),
+      RUNS,
+    );
+  });
+
+  it('on Slack: the actions block and its swap menu within every Block Kit limit', () => {
+    fc.assert(
+      fc.property(playlist, (p) => {
+        const actions = (slackMessage(p, 'ctx123').blocks ?? []).at(-1) as unknown as {
+          type: string;
+          elements: {
+            type: string;
+            options?: { text: { text: string }; description?: { text: string }; value: string }[];
+          }[];
+        };
+        expect(actions.type).toBe('actions');
+        expect(actions.elements.length).toBeLessThanOrEqual(25);
+        const options = actions.elements.find((e) => e.type === 'static_select')?.options ?? [];
+        expect(options).toHaveLength(new Set(p.tracks.map((t) => t.songId)).size);
+        expect(new Set(options.map((o) => o.value)).size).toBe(options.length);
+        for (const o of options) {
+          expect(o.text.text.length).toBeGreaterThan(0);
+          expect(o.text.text.length).toBeLessThanOrEqual(75);
+          expect((o.description?.text ?? '').length).toBeLessThanOrEqual(75);
+          expect(o.value.length).toBeLessThanOrEqual(150);
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
 describe('any playlist on Slack', () => {
   it('stays within Block Kit limits, links only to the listening platforms, and cannot form a mention', () => {
     fc.assert(

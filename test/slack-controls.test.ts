@@ -89,7 +89,8 @@ beforeAll(async () => {
   consumer = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const keys = redisKeys(prefix);
   const log = pino({ level: 'silent' });
-  const config = loadConfig({ CANDIDATE_POOL: '50' });
+  // Every track also links to YouTube Music and Deezer, as LINK_PLATFORMS asks.
+  const config = loadConfig({ CANDIDATE_POOL: '50', LINK_PLATFORMS: 'spotify,youtube-music,deezer' });
   queue = createMoodQueue(producer, { attempts: 2, prefix });
   worker = createMoodWorker({
     connection: consumer,
@@ -269,6 +270,22 @@ describe('Refine… on Slack', () => {
     );
     await eventually(() => slack.messageUpdates.find((u) => u.ts === ref.ts && u.via === 'chat.update'));
     expect(contextLine(latest(ref))).toMatch(/· no Nirvana/);
+  });
+});
+
+describe('Listen anywhere on Slack', () => {
+  it('each posted track links to Spotify, YouTube Music and Deezer (LINK_PLATFORMS)', async () => {
+    const ref = await playlist('party dance anthems', 5);
+    const sections = latest(ref).blocks.filter((b) => (b as { type: string }).type === 'section') as {
+      text: { text: string };
+    }[];
+    expect(sections).toHaveLength(5);
+    for (const { text } of sections) {
+      expect(text.text).toMatch(/<https:\/\/open\.spotify\.com\/[^|>]+\|[^>]+>/);
+      expect(text.text).toMatch(
+        / · <https:\/\/music\.youtube\.com\/search\?q=[^|>]+\|YT Music> · <https:\/\/www\.deezer\.com\/search\/[^|>]+\|Deezer>/,
+      );
+    }
   });
 });
 

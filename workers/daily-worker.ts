@@ -8,6 +8,7 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { isMoodError, MoodErrorCode } from '../core/errors.ts';
 import type { Recommender } from '../core/recommend.ts';
 import { createDailyRecent, DailyJobData, type DailySchedules } from './daily.ts';
 import { feedbackGroup } from './feedback.ts';
@@ -15,7 +16,7 @@ import { QUEUES } from './jobs.ts';
 import type { Metrics } from './metrics.ts';
 import { type PlaylistContexts, shownPlaylist } from './playlist-context.ts';
 import { redisKeys } from './redis-keys.ts';
-import { createReplyRecords, type DeliveredResult, recordedPost } from './reply-records.ts';
+import { createReplyRecords, type DeliveredResult, deliveredResult, recordedPost } from './reply-records.ts';
 import { ChannelLost, type ChannelPosters } from './responder.ts';
 
 export interface DailyWorkerOptions {
@@ -58,12 +59,21 @@ export function createDailyWorker(options: DailyWorkerOptions): Worker<unknown, 
       return { status: 'unconfirmed' };
     }
 
-    const playlist = await recommender.recommend({
+    const request = {
       text: data.mood,
       size: data.size,
-      excludeSongIds: await recent.recent(channel),
       groupId: feedbackGroup(data.platform, data.groupId, data.setBy),
-    });
+    };
+    const lately = await recent.recent(channel);
+    // A small catalog can run out of songs the week has not had: then repeats are better than no post.
+    const playlist = await recommender
+      .recommend({ ...request, excludeSongIds: lately })
+      .catch((error: unknown) => {
+        const exhausted =
+          isMoodError(error, MoodErrorCode.NoMatches) || isMoodError(error, MoodErrorCode.CatalogEmpty);
+        if (lately.length > 0 && exhausted) return recommender.recommend(request);
+        throw error;
+      });
     const songIds = playlist.tracks.map((t) => t.songId);
     const playlistId = await contexts.save({
       mood: data.mood,
@@ -73,8 +83,14 @@ export function createDailyWorker(options: DailyWorkerOptions): Worker<unknown, 
       requesterId: data.setBy,
       shown: shownPlaylist(playlist),
     });
+    let result: DeliveredResult;
     try {
-      await recordedPost(replies, jobId, () => poster.post(data.channelId, { playlist, playlistId }));
+      result = await recordedPost(
+        replies,
+        jobId,
+        () => poster.post(data.channelId, { playlist, playlistId }),
+        deliveredResult(playlist, playlistId),
+      );
     } catch (error) {
       if (error instanceof ChannelLost) {
         await schedules.lost(channel, data.mood, error.reason);
@@ -84,13 +100,6 @@ export function createDailyWorker(options: DailyWorkerOptions): Worker<unknown, 
       throw error;
     }
     await recent.add(channel, songIds);
-    const result: DeliveredResult = {
-      status: 'delivered',
-      playlistId,
-      tracks: playlist.tracks.length,
-      totalMs: playlist.timings.total ?? 0,
-    };
-    await replies.posted(jobId, result);
     jobLog.info({ tracks: result.tracks }, 'mood of the day posted');
     return result;
   };

@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { isMoodError, userMessage } from '../core/errors.ts';
 import type { Recommender } from '../core/recommend.ts';
-import { SWAP_CHOICES, swapTrack } from '../core/swap.ts';
+import { swapWithNext } from '../core/swap.ts';
 import type { Playlist } from '../core/types.ts';
 import { ADMISSION_MESSAGES } from './admission.ts';
 import { RETRY_BACKOFF, retryDelay } from './backoff.ts';
@@ -22,7 +22,7 @@ import type { Metrics } from './metrics.ts';
 import type { PlaylistContexts } from './playlist-context.ts';
 import { shownPlaylist } from './playlist-context.ts';
 import { redisKeys } from './redis-keys.ts';
-import { createReplyRecords, type DeliveredResult, recordedPost } from './reply-records.ts';
+import { createReplyRecords, type DeliveredResult, deliveredResult, recordedPost } from './reply-records.ts';
 import { ReplyRefused, type Responder, type Responders } from './responder.ts';
 
 export interface MoodWorkerOptions {
@@ -81,19 +81,15 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
     }
     const context = await contexts.load(data.swap.playlistId);
     if (!context?.shown) throw new NothingToSwap(ADMISSION_MESSAGES.stale);
-    const shown = context.shown.tracks.map((t) => t.songId);
-    // The next best songs under the same constraints, none of them shown before in this playlist's line.
-    const next = await recommender.recommend({
-      ...request,
-      size: SWAP_CHOICES,
-      excludeSongIds: [...new Set([...context.songIds, ...shown])],
-    });
-    const swapped = swapTrack(context.shown, data.swap.songId, next.tracks);
+    const swapped = await swapWithNext(
+      recommender,
+      request,
+      context.shown,
+      data.swap.songId,
+      context.songIds,
+    );
     if (!swapped) throw new NothingToSwap(SWAP_MESSAGES.none);
-    return {
-      playlist: { ...swapped.playlist, timings: next.timings },
-      seen: [...context.songIds, swapped.added.songId],
-    };
+    return { playlist: swapped.playlist, seen: [...context.songIds, swapped.added.songId] };
   };
 
   const process = async (job: Job<unknown, MoodJobResult>): Promise<MoodJobResult> => {
@@ -161,20 +157,19 @@ export function createMoodWorker(options: MoodWorkerOptions): Worker<unknown, Mo
       requesterId: data.userId,
       shown: shownPlaylist(playlist),
     });
+    let result: DeliveredResult;
     try {
-      await recordedPost(replies, jobId, () => responder.deliver(data.target, { playlist, playlistId }));
+      result = await recordedPost(
+        replies,
+        jobId,
+        () => responder.deliver(data.target, { playlist, playlistId }),
+        deliveredResult(playlist, playlistId),
+      );
     } catch (error) {
       if (!(error instanceof ReplyRefused && error.permanent)) throw error;
       jobLog.warn({ reason: error.message }, 'playlist could not be delivered');
       return { status: 'undelivered', reason: error.message };
     }
-    const result: DeliveredResult = {
-      status: 'delivered',
-      playlistId,
-      tracks: playlist.tracks.length,
-      totalMs: playlist.timings.total ?? 0,
-    };
-    await replies.posted(jobId, result);
     options.metrics?.stageTimings(playlist.timings);
     jobLog.info({ tracks: playlist.tracks.length, timings: playlist.timings }, 'playlist delivered');
     return result;

@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { Playlist } from '../core/types.ts';
 import type { RedisKeys } from './redis-keys.ts';
 import { ReplyRefused } from './responder.ts';
 
@@ -59,14 +60,15 @@ export function createReplyRecords(redis: Redis, keys: RedisKeys): ReplyRecords 
 
 /**
  * A post between its two records: `posting` before it; a refusal (the platform answered, nothing landed)
- * clears the record and is rethrown; any other failure leaves `posting`, since the post may have landed.
- * The caller writes `posted` with its result.
+ * clears the record and is rethrown; any other failure leaves `posting`, since the post may have landed;
+ * a post that went through is recorded `posted` with its result.
  */
 export async function recordedPost(
   replies: ReplyRecords,
   jobId: string,
   post: () => Promise<void>,
-): Promise<void> {
+  delivered: DeliveredResult,
+): Promise<DeliveredResult> {
   await replies.posting(jobId);
   try {
     await post();
@@ -74,4 +76,16 @@ export async function recordedPost(
     if (error instanceof ReplyRefused) await replies.forget(jobId);
     throw error;
   }
+  await replies.posted(jobId, delivered);
+  return delivered;
+}
+
+/** A posted playlist as a job's result. */
+export function deliveredResult(playlist: Playlist, playlistId: string): DeliveredResult {
+  return {
+    status: 'delivered',
+    playlistId,
+    tracks: playlist.tracks.length,
+    totalMs: playlist.timings.total ?? 0,
+  };
 }

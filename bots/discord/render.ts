@@ -22,6 +22,7 @@ import {
   spotifySearchUrl,
 } from '../../core/listen-links.ts';
 import { MAX_MOOD_LENGTH } from '../../core/mood-text.ts';
+import { uniqueSongs } from '../../core/swap.ts';
 import type { Playlist, Track } from '../../core/types.ts';
 import { buttonId, REFINE_INPUT_ID } from './commands.ts';
 import type { PrivateMessage } from './private-reply.ts';
@@ -175,7 +176,8 @@ export function swapMenu(
         placeholder: 'Swap a song…',
         min_values: 1,
         max_values: 1,
-        options: playlist.tracks.slice(0, 25).map((t, i) => ({
+        // Discord refuses a menu with two equal values: a song is listed once.
+        options: uniqueSongs(playlist.tracks).map(({ track: t, index: i }) => ({
           label: cut(`${i + 1}. ${t.name.trim() || 'untitled'}`, COMPONENT_LIMITS.optionLabel),
           description: cut(t.artist?.trim() || 'unknown artist', COMPONENT_LIMITS.optionDescription),
           value: t.songId,

@@ -8,6 +8,7 @@
 import type { types } from '@slack/bolt';
 import { PLATFORM_LABELS } from '../../core/listen-links.ts';
 import { MAX_MOOD_LENGTH } from '../../core/mood-text.ts';
+import { uniqueSongs } from '../../core/swap.ts';
 import type { Playlist, StageTimings, Track } from '../../core/types.ts';
 import { ACTION_IDS, REFINE_VIEW } from './commands.ts';
 
@@ -144,7 +145,7 @@ export function playlistButtons(playlistId: string, tracks: readonly Track[] = [
     type: 'static_select' as const,
     action_id: ACTION_IDS.swap,
     placeholder: { type: 'plain_text' as const, text: 'Swap a song…' },
-    options: tracks.slice(0, 25).map((t, i) => ({
+    options: uniqueSongs(tracks).map(({ track: t, index: i }) => ({
       text: {
         type: 'plain_text' as const,
         text: plainText(`${i + 1}. ${t.name}`, BLOCK_LIMITS.optionText) || `${i + 1}.`,
