@@ -28,6 +28,8 @@ export interface LexicalResults {
   readonly lexical: Latency;
   readonly vectorAlone: Latency;
   readonly hybrid: Latency;
+  /** The GIN index over the songs' lexemes (migration 003), kept up by every ingest. */
+  readonly indexBytes: number;
 }
 
 export async function measureLexical(options: {
@@ -70,7 +72,11 @@ export async function measureLexical(options: {
       lexical.call(index, vector, { groups, limit: LEXICAL_LIMIT }),
     ]);
   });
+  const size = await options.db.query<{ bytes: string }>(
+    "SELECT pg_relation_size('songs_lexemes_idx')::text AS bytes",
+  );
   const result = {
+    indexBytes: Number(size.rows[0]?.bytes ?? 0),
     requests,
     words: WORDS,
     hitsMean: hits / (requests + 20),

@@ -222,7 +222,8 @@ export function renderCatalog(r: CatalogResults): string {
     out.push('');
     out.push(
       `The product's lexicalSearch (GIN full-text over tags, genre, title, artist; ${lexical.words.length} common title words, two per request, about 1 title in 40 each), ` +
-        `${int(lexical.requests)} requests at 1 client after 20 warm-up, on the index the re-index left live; ${lexical.hitsMean.toFixed(0)} songs per answer on average (limit 100):`,
+        `${int(lexical.requests)} requests at 1 client after 20 warm-up, on the index the re-index left live; ${lexical.hitsMean.toFixed(0)} songs per answer on average (limit 100). ` +
+        `The GIN index (migration 003, kept up by the ingest): ${mib(lexical.indexBytes)}.`,
     );
     out.push('');
     out.push(
