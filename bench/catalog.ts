@@ -11,7 +11,7 @@
  * loaded database and the ground truth stay), and an interrupted embedding resumes where it stopped.
  * `--redo queries,swap` re-runs timed phases, e.g. on a quiet machine.
  */
-import { measureLexical } from './catalog/lexical.ts';
+
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +25,7 @@ import { type ReindexOutcome, reindex } from '../db/reindex.ts';
 import { buildMemory } from '../db/vector-index.ts';
 import { startPrivateCluster } from './catalog/cluster.ts';
 import { buildOriginal } from './catalog/designs.ts';
+import { measureLexical } from './catalog/lexical.ts';
 import { measureBinaryQuantized, measureQueries, measureSwap } from './catalog/measure.ts';
 import { log, phaseProgress } from './catalog/progress.ts';
 import { type CatalogResults, renderCatalog } from './catalog/report.ts';
@@ -37,7 +38,17 @@ const ROOT = join(BENCH_DIR, '..');
 const DATABASE = 'sonic_mood';
 /** Bump when a phase's output changes meaning, so `--reuse` refuses an old state. */
 const STATE_VERSION = 1;
-const PHASES = ['generate', 'ingest', 'embed', 'original', 'truth', 'queries', 'swap', 'lexical', 'bq'] as const;
+const PHASES = [
+  'generate',
+  'ingest',
+  'embed',
+  'original',
+  'truth',
+  'queries',
+  'swap',
+  'lexical',
+  'bq',
+] as const;
 type Phase = (typeof PHASES)[number];
 
 function count(value: string): number {

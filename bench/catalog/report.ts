@@ -231,8 +231,18 @@ export function renderCatalog(r: CatalogResults): string {
         ['search', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)'],
         [
           ['lexical alone', ms(lexical.lexical.p50), ms(lexical.lexical.p95), ms(lexical.lexical.p99)],
-          ['vector alone (pool of 200)', ms(lexical.vectorAlone.p50), ms(lexical.vectorAlone.p95), ms(lexical.vectorAlone.p99)],
-          ['vector ∥ lexical, as a request runs them', ms(lexical.hybrid.p50), ms(lexical.hybrid.p95), ms(lexical.hybrid.p99)],
+          [
+            'vector alone (pool of 200)',
+            ms(lexical.vectorAlone.p50),
+            ms(lexical.vectorAlone.p95),
+            ms(lexical.vectorAlone.p99),
+          ],
+          [
+            'vector ∥ lexical, as a request runs them',
+            ms(lexical.hybrid.p50),
+            ms(lexical.hybrid.p95),
+            ms(lexical.hybrid.p99),
+          ],
         ],
       ),
     );
