@@ -60,3 +60,9 @@ export function cleanText(value: string | null | undefined): string | null {
   const cleaned = value.replaceAll('\u0000', '').trim();
   return cleaned === '' ? null : cleaned;
 }
+
+/** At most `max` code points (never half a surrogate pair), the last one an ellipsis when the text was cut. */
+export function ellipsize(text: string, max: number): string {
+  const points = [...text];
+  return points.length > max ? `${points.slice(0, max - 1).join('')}…` : text;
+}

@@ -14,6 +14,7 @@ import { demotionsOf } from './feedback-demotion.ts';
 import { centroid } from './grounded-hyde.ts';
 import { createHyde } from './hyde.ts';
 import { type LinkPlatform, otherLinks } from './listen-links.ts';
+import { ellipsize } from './normalize.ts';
 import type { Embedder, Explainer, FeedbackScores, LinkResolver, SongIndex, Writer } from './ports.ts';
 import { refinedRequest, refinementNote, shiftedQuery } from './refine-request.ts';
 import { describePlaylist, planRequest, type RequestPlan } from './request-plan.ts';
@@ -202,6 +203,5 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
  */
 function describe(count: number, mood: string, plan: RequestPlan, note: string | undefined): string {
   if (!note) return describePlaylist(count, mood, plan);
-  const short = [...mood].length > 60 ? `${[...mood].slice(0, 59).join('')}…` : mood;
-  return `${describePlaylist(count, short, plan)} · ${note}`;
+  return `${describePlaylist(count, ellipsize(mood, 60), plan)} · ${note}`;
 }

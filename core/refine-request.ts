@@ -4,9 +4,12 @@
  * "more/less X" moves the query vector toward or away from X's embedding; what is left is added to the
  * mood's text. Applied here, in code, rather than asked of a model: a filter holds every time.
  */
+
+import { ellipsize } from './normalize.ts';
 import type { Embedder, Vector } from './ports.ts';
 import { type Refinement, refinementLabels } from './refinement.ts';
 import type { MoodFilters, MoodRequest } from './types.ts';
+import { normalizeInPlace } from './vectors.ts';
 
 /** How far one "more/less X" moves the query, against the mood's weight of 1. */
 export const SHIFT_WEIGHT = 0.3;
@@ -54,11 +57,7 @@ export async function shiftedQuery(
     for (let d = 0; d < out.length; d++)
       out[d] = (out[d] ?? 0) + shift.direction * SHIFT_WEIGHT * (v[d] ?? 0);
   });
-  let norm = 0;
-  for (const x of out) norm += x * x;
-  norm = Math.sqrt(norm) || 1;
-  for (let d = 0; d < out.length; d++) out[d] = (out[d] ?? 0) / norm;
-  return out;
+  return normalizeInPlace(out);
 }
 
 /**
@@ -73,5 +72,5 @@ export function refinementNote(refinement: Refinement | undefined): string | und
   ];
   // Bounded: a playlist refined twenty times must still fit its description (and its stored context).
   const note = parts.join(' · ');
-  return note === '' ? undefined : [...note].length > 400 ? `${[...note].slice(0, 399).join('')}…` : note;
+  return note === '' ? undefined : ellipsize(note, 400);
 }

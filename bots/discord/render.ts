@@ -22,6 +22,7 @@ import {
   spotifySearchUrl,
 } from '../../core/listen-links.ts';
 import { MAX_MOOD_LENGTH } from '../../core/mood-text.ts';
+import { ellipsize } from '../../core/normalize.ts';
 import { uniqueSongs } from '../../core/swap.ts';
 import type { Playlist, Track } from '../../core/types.ts';
 import { buttonId, REFINE_INPUT_ID } from './commands.ts';
@@ -33,8 +34,7 @@ const BRAND_COLOR = 0x1db954;
 
 /** Escapes markdown and link syntax, and defuses mass mentions even where they would not ping. */
 export function escapeText(text: string, max: number): string {
-  const cut = [...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text;
-  return escapeMarkdown(cut)
+  return escapeMarkdown(ellipsize(text, max))
     .replace(/[[\]()]/g, '\\$&')
     .replace(/@(everyone|here)/gi, '@\u200b$1')
     .replace(/<([@#][!&]?\d+|:\w+:\d+|\/[\w -]+:\d+)>/g, '<\u200b$1>');
@@ -165,8 +165,6 @@ export function swapMenu(
   playlistId: string,
 ): APIActionRowComponent<APIStringSelectComponent> {
   // Plain text, not markdown: menus render neither links nor mentions, so only length needs bounding.
-  const cut = (text: string, max: number) =>
-    [...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text;
   return {
     type: ComponentType.ActionRow,
     components: [
@@ -178,8 +176,8 @@ export function swapMenu(
         max_values: 1,
         // Discord refuses a menu with two equal values: a song is listed once.
         options: uniqueSongs(playlist.tracks).map(({ track: t, index: i }) => ({
-          label: cut(`${i + 1}. ${t.name.trim() || 'untitled'}`, COMPONENT_LIMITS.optionLabel),
-          description: cut(t.artist?.trim() || 'unknown artist', COMPONENT_LIMITS.optionDescription),
+          label: ellipsize(`${i + 1}. ${t.name.trim() || 'untitled'}`, COMPONENT_LIMITS.optionLabel),
+          description: ellipsize(t.artist?.trim() || 'unknown artist', COMPONENT_LIMITS.optionDescription),
           value: t.songId,
         })),
       },
